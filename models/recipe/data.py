@@ -1,0 +1,163 @@
+"""Training data: read the shared corpus, clean it, split it, and build the joint SentencePiece model.
+
+Reads ../shared/corpus/train/ in a stream (never copied into the repo); the
+NTREX dev set is never read here. Needs only the standard library,
+sentencepiece and numpy, so the encoding step also runs on the GPU machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import lzma
+import random
+import re
+import unicodedata
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+
+_SPACES = re.compile(r"\s+")
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+# The Kyoto corpus writes surnames in capitals ("Nobunaga ODA"); news does not.
+_CAPITAL_SURNAME = re.compile(r"\b([A-Z][a-z]+) ([A-Z]{2,})\b")
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    weight: int  # how many times its pairs appear in the training data
+
+
+def normalize(text: str) -> str:
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def _kyoto_names(text: str) -> str:
+    return _CAPITAL_SURNAME.sub(lambda m: f"{m.group(1)} {m.group(2).title()}", text)
+
+
+def read_source(corpus: Path, name: str) -> Iterator[tuple[str, str]]:
+    """(English, Japanese) pairs of one corpus file set, raw."""
+    train = corpus / "train"
+    if name == "kyoto":
+        with lzma.open(train / "kyoto-wiki.en.xz", "rt", encoding="utf-8") as en, lzma.open(
+            train / "kyoto-wiki.ja.xz", "rt", encoding="utf-8"
+        ) as ja:
+            for english, japanese in zip(en, ja):
+                yield _kyoto_names(english), japanese
+        return
+    file, en_col, ja_col = {
+        "tatoeba": ("tatoeba.tsv.xz", 0, 1),
+        "wmt": ("wmt-general.tsv.xz", 1, 2),
+    }[name]
+    with lzma.open(train / file, "rt", encoding="utf-8") as lines:
+        next(lines)  # header
+        for line in lines:
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) > max(en_col, ja_col):
+                yield fields[en_col], fields[ja_col]
+
+
+def keep(english: str, japanese: str, max_chars: int) -> bool:
+    """Length and ratio filters: drop empty, overlong and misaligned pairs."""
+    if not english or not japanese or len(english) > max_chars or len(japanese) > max_chars:
+        return False
+    if not _LATIN.search(english) or not _JAPANESE.search(japanese):
+        return False
+    if len(english) >= 20:
+        ratio = len(japanese) / len(english)
+        if not 0.1 <= ratio <= 1.5:
+            return False
+    return True
+
+
+def clean_pairs(
+    corpus: Path, sources: Iterable[Source], max_chars: int, limit: int | None = None
+) -> list[tuple[str, str, Source]]:
+    """Normalised, filtered, deduplicated pairs of every source (the first `limit` lines of each)."""
+    seen: set[bytes] = set()
+    pairs = []
+    for source in sources:
+        for english, japanese in islice(read_source(corpus, source.name), limit):
+            english, japanese = normalize(english), normalize(japanese)
+            if not keep(english, japanese, max_chars):
+                continue
+            key = hashlib.blake2b(f"{english}\t{japanese}".encode(), digest_size=16).digest()
+            if key in seen:
+                continue
+            seen.add(key)
+            pairs.append((english, japanese, source))
+    return pairs
+
+
+def split(
+    pairs: list[tuple[str, str, Source]], valid_size: int, seed: int
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Hold out `valid_size` pairs for validation; upsample the rest by source weight."""
+    order = list(range(len(pairs)))
+    random.Random(seed).shuffle(order)
+    held = set(order[:valid_size])
+    valid = [(pairs[i][0], pairs[i][1]) for i in order[:valid_size]]
+    train = [(en, ja) for i, (en, ja, source) in enumerate(pairs) if i not in held for _ in range(source.weight)]
+    random.Random(seed + 1).shuffle(train)
+    return train, valid
+
+
+def write_pairs(pairs: list[tuple[str, str]], folder: Path, name: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.en").write_text("".join(f"{en}\n" for en, _ in pairs), encoding="utf-8")
+    (folder / f"{name}.ja").write_text("".join(f"{ja}\n" for _, ja in pairs), encoding="utf-8")
+
+
+def read_pairs(folder: Path, name: str) -> list[tuple[str, str]]:
+    en = (folder / f"{name}.en").read_text(encoding="utf-8").splitlines()
+    ja = (folder / f"{name}.ja").read_text(encoding="utf-8").splitlines()
+    return list(zip(en, ja))
+
+
+def train_sentencepiece(
+    pairs: list[tuple[str, str]],
+    prefix: Path,
+    vocab_size: int,
+    character_coverage: float,
+    threads: int,
+    sample: int,
+    seed: int,
+) -> Path:
+    """One joint unigram model for both languages, with byte fallback (no <unk> for rare kanji)."""
+    import sentencepiece as spm
+
+    unique = list(dict.fromkeys(text for pair in pairs for text in pair))
+    random.Random(seed).shuffle(unique)
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(unique[:sample]),
+        model_prefix=str(prefix),
+        vocab_size=vocab_size,
+        model_type="unigram",
+        character_coverage=character_coverage,
+        byte_fallback=True,
+        hard_vocab_limit=False,  # a small corpus may not fill the vocabulary
+        unk_id=0,
+        bos_id=1,
+        eos_id=2,
+        pad_id=3,
+        num_threads=threads,
+        minloglevel=2,
+    )
+    return prefix.with_suffix(".model")
+
+
+def encode(model: Path, texts: list[str], threads: int) -> tuple[np.ndarray, np.ndarray]:
+    """Token ids of each text, as one flat array and offsets (compact, fast to batch)."""
+    import sentencepiece as spm
+
+    processor = spm.SentencePieceProcessor(model_file=str(model))
+    ids = processor.encode(texts, num_threads=threads)
+    lengths = np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(ids))
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    flat = np.fromiter((t for x in ids for t in x), dtype=np.int32, count=int(offsets[-1]))
+    return flat, offsets

@@ -1,0 +1,69 @@
+"""Score a package on the NTREX dev set through the same engine the pipeline uses.
+
+chrF with sacrebleu's defaults, BLEU with tokenize="ja-mecab", as the corpus
+README asks. Sentences are translated one by one as the dev file lists them
+(each row is one sentence or headline), batched by the engine.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from translator.engine import ArgosEngine, Decoding
+from translator.packages import install
+
+
+def read_dev(path: Path) -> tuple[list[str], list[str]]:
+    with path.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [r["en"] for r in rows], [r["ja"] for r in rows]
+
+
+def score(hypotheses: list[str], references: list[str]) -> dict[str, float]:
+    import sacrebleu
+
+    chrf = sacrebleu.corpus_chrf(hypotheses, [references])
+    bleu = sacrebleu.corpus_bleu(hypotheses, [references], tokenize="ja-mecab")
+    return {"chrF": round(chrf.score, 2), "BLEU": round(bleu.score, 2)}
+
+
+def evaluate(
+    package_file: Path,
+    dev_file: Path,
+    decodings: list[Decoding],
+    threads: int = 0,
+    limit: int | None = None,
+) -> list[dict]:
+    """One result per decoding setting: scores, speed, and a few examples."""
+    sources, references = read_dev(dev_file)
+    sources, references = sources[:limit], references[:limit]
+    results = []
+    with tempfile.TemporaryDirectory() as packages_dir:
+        info = install(package_file, Path(packages_dir))
+        engine = ArgosEngine(info, threads=threads)
+        engine.translate(["Warm-up: load the model before timing."])
+        for decoding in decodings:
+            engine.decoding = decoding
+            engine.stats.cut = 0
+            started = time.perf_counter()
+            hypotheses = engine.translate(sources)
+            seconds = time.perf_counter() - started
+            results.append(
+                {
+                    "decoding": asdict(decoding),
+                    **score(hypotheses, references),
+                    "sentences": len(sources),
+                    "seconds": round(seconds, 2),
+                    "sentences_per_second": round(len(sources) / seconds, 1),
+                    "cut_at_length_limit": engine.stats.cut,
+                    "examples": [
+                        {"en": s, "ja": h, "reference": r}
+                        for s, h, r in list(zip(sources, hypotheses, references))[:3]
+                    ],
+                }
+            )
+    return results

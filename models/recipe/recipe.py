@@ -1,0 +1,198 @@
+"""The bundled English→Japanese model, from the shared corpus to an .argosmodel.
+
+Steps (each reads and writes under --work):
+
+  prepare   clean, deduplicate, filter and split the corpus; train SentencePiece   (CPU)
+  train     train the Transformer until its step or time budget                      (GPU; CPU for tiny)
+  pack      int8 weights + SentencePiece model in parts of under 16 MiB              (GPU machine)
+  export    parts → CTranslate2 (int8) → .argosmodel                                 (CPU, needs ctranslate2)
+  evaluate  chrF and BLEU on the NTREX dev set through the pipeline's engine         (CPU)
+  all       every step on one machine (the test suite runs it with configs/tiny.json)
+
+Example:
+
+  python models/recipe/recipe.py all --config models/recipe/configs/tiny.json \\
+      --work /tmp/recipe --out /tmp/recipe/tiny.argosmodel
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def load_config(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def threads() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def step_prepare(config: dict, work: Path, corpus: Path) -> dict:
+    import data
+
+    settings = config["data"]
+    sources = [data.Source(name, weight) for name, weight in settings["sources"].items()]
+    pairs = data.clean_pairs(corpus, sources, settings["max_chars"], settings.get("limit"))
+    train, valid = data.split(pairs, settings["valid_size"], settings["seed"])
+    folder = work / "data"
+    data.write_pairs(train, folder, "train")
+    data.write_pairs(valid, folder, "valid")
+    data.train_sentencepiece(
+        train,
+        folder / "spm",
+        settings["vocab_size"],
+        settings["character_coverage"],
+        threads(),
+        settings["spm_sample"],
+        settings["seed"],
+    )
+    stats = {
+        "clean_pairs": len(pairs),
+        "by_source": {s.name: sum(1 for p in pairs if p[2] is s) for s in sources},
+        "train_pairs_upsampled": len(train),
+        "valid_pairs": len(valid),
+        "vocab_size": settings["vocab_size"],
+    }
+    (folder / "stats.json").write_text(json.dumps(stats, indent=2) + "\n")
+    return stats
+
+
+def step_train(config: dict, work: Path, device_name: str) -> dict:
+    import torch
+
+    import data
+    from model import ModelConfig
+    from train import Corpus, TrainConfig, train
+
+    folder = work / "data"
+    spm_model = folder / "spm.model"
+    train_config = TrainConfig(**config["train"])
+
+    def corpus(name: str) -> Corpus:
+        pairs = data.read_pairs(folder, name)
+        src = data.encode(spm_model, [en for en, _ in pairs], threads())
+        tgt = data.encode(spm_model, [ja for _, ja in pairs], threads())
+        return Corpus(src, tgt, train_config.max_tokens_per_sentence)
+
+    import sentencepiece as spm
+
+    vocab_size = spm.SentencePieceProcessor(model_file=str(spm_model)).get_piece_size()
+    model_config = ModelConfig(vocab_size=vocab_size, **config["model"])
+    device = torch.device(device_name)
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+    else:
+        torch.set_num_threads(threads())
+    out = work / "train"
+    return train(model_config, train_config, corpus("train"), corpus("valid"), out / "checkpoint.pt", out / "log.jsonl", device)
+
+
+def step_pack(work: Path, out: Path) -> list[Path]:
+    from convert import pack
+
+    return pack(
+        work / "train" / "checkpoint.pt",
+        work / "data" / "spm.model",
+        [work / "train" / "log.jsonl", work / "data" / "stats.json"],
+        out,
+    )
+
+
+def step_export(config: dict, work: Path, parts: Path, out_file: Path) -> Path:
+    from convert import export, make_package, unpack
+
+    unpacked = unpack(sorted(parts.glob("pack.tar.*")), work / "export")
+    model_dir = export(unpacked, work / "export" / "model")
+    metadata = {
+        "package_version": config["package_version"],
+        "argos_version": "1.9",
+        "from_code": "en",
+        "from_name": "English",
+        "to_code": "ja",
+        "to_name": "Japanese",
+        "code": "translate-en_ja",
+        "type": "translate",
+        "license": "CC BY-SA 3.0 (trained on the NICT Kyoto Wikipedia corpus; share-alike)",
+        "attribution": (
+            "Trained on the NICT Japanese-English Bilingual Corpus of Wikipedia's Kyoto Articles v2.01 "
+            "(CC BY-SA 3.0), Tatoeba (CC BY 2.0 FR) and WMT general test sets."
+        ),
+        "description": config.get("description", ""),
+    }
+    return make_package(model_dir, unpacked / "sentencepiece.model", HERE / "PACKAGE_README.md", metadata, out_file)
+
+
+def step_evaluate(package: Path, dev: Path, sweep: bool, limit: int | None) -> list[dict]:
+    from evaluate import evaluate
+
+    from translator.engine import Decoding
+
+    decodings = [Decoding()]
+    if sweep:
+        decodings = [
+            Decoding(beam_size=1),
+            Decoding(beam_size=2),
+            Decoding(beam_size=4),
+            Decoding(beam_size=4, length_penalty=0.6),
+            Decoding(beam_size=2, no_repeat_ngram_size=4),
+            Decoding(beam_size=2, repetition_penalty=1.2),
+        ]
+    return evaluate(package, dev, decodings, limit=limit)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("step", choices=["prepare", "train", "pack", "export", "evaluate", "all"])
+    parser.add_argument("--config", type=Path, default=HERE / "configs" / "base.json")
+    parser.add_argument("--work", type=Path, default=HERE / "work")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--device", default="cuda" if _cuda() else "cpu")
+    parser.add_argument("--parts", type=Path, help="folder of pack.tar.* (default: WORK/pack)")
+    parser.add_argument("--out", type=Path, help="the .argosmodel to write (export, all)")
+    parser.add_argument("--package", type=Path, help="the .argosmodel to score (evaluate)")
+    parser.add_argument("--sweep", action="store_true", help="evaluate: compare decoding settings")
+    parser.add_argument("--limit", type=int, help="evaluate: only the first N dev sentences")
+    args = parser.parse_args(argv)
+
+    config = load_config(args.config)
+    parts = args.parts or args.work / "pack"
+    out = args.out or REPO / "models" / f"{config['name']}.argosmodel"
+    results: object
+    if args.step == "prepare":
+        results = step_prepare(config, args.work, args.corpus)
+    elif args.step == "train":
+        results = step_train(config, args.work, args.device)
+    elif args.step == "pack":
+        results = [str(p) for p in step_pack(args.work, parts)]
+    elif args.step == "export":
+        results = str(step_export(config, args.work, parts, out))
+    elif args.step == "evaluate":
+        results = step_evaluate(args.package or out, args.corpus / "dev" / "ntrex-dev.tsv", args.sweep, args.limit)
+    else:
+        step_prepare(config, args.work, args.corpus)
+        step_train(config, args.work, args.device)
+        step_pack(args.work, parts)
+        results = str(step_export(config, args.work, parts, out))
+    print(json.dumps(results, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _cuda() -> bool:
+    try:
+        import torch
+    except ImportError:
+        return False
+    return torch.cuda.is_available()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

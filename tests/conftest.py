@@ -1,0 +1,145 @@
+"""Shared fixtures: every test gets its own database and package folder, and no network."""
+
+from __future__ import annotations
+
+import lzma
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from translator import config
+from translator.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "seeds" / "000_17be0e9bcba96c5a.txt"
+RECIPE = REPO / "models" / "recipe" / "recipe.py"
+TINY_CONFIG = REPO / "models" / "recipe" / "configs" / "tiny.json"
+SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point every setting at a temporary folder and make any network use fail loudly."""
+    for setting in config.SETTINGS:
+        monkeypatch.delenv(setting.env, raising=False)
+    monkeypatch.setenv("TRANSLATE_DB", str(tmp_path / "db" / "news.db"))
+    monkeypatch.setenv("TRANSLATE_MODELS_DIR", str(tmp_path / "models"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"network access attempted: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    return tmp_path
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    store = Store.open(tmp_path / "db" / "news.db")
+    yield store
+    store.close()
+
+
+class FakeEngine:
+    """Stands in for a model: '<訳>' + English, and a record of every call."""
+
+    package = "fake-en_ja"
+    package_version = "1.0"
+
+    def __init__(self, fail_on_call: int | None = None):
+        self.calls: list[list[str]] = []
+        self.fail_on_call = fail_on_call
+
+    def translate(self, sentences):
+        self.calls.append(list(sentences))
+        if self.fail_on_call is not None and len(self.calls) == self.fail_on_call:
+            raise KeyboardInterrupt
+        return [f"<訳>{s}" for s in sentences]
+
+    @property
+    def sentences_seen(self) -> list[str]:
+        return [s for call in self.calls for s in call]
+
+
+@pytest.fixture
+def fake_engine() -> FakeEngine:
+    return FakeEngine()
+
+
+def page_text(
+    headline: str,
+    paragraphs: list[str],
+    stamp: str = "2025/02/21 18:38",
+    sidebar: list[str] = (),
+) -> str:
+    """A page in the journal's layout."""
+    lines = ["HOME > AFP-JIJI PRESS NEWS JOURNAL > Article", headline, *paragraphs, f"({stamp})"]
+    lines.append("Click Here for Japanese TranslationAFP-JIJI PRESS NEWS JOURNAL")
+    lines += [f"- {entry}" for entry in sidebar]
+    return "\n".join(lines) + "\n"
+
+
+# A made-up parallel corpus in the shared corpus's file formats: small enough to
+# train on in seconds, regular enough that a tiny model learns something.
+_NOUNS = [
+    ("president", "大統領"), ("minister", "大臣"), ("police", "警察"), ("court", "裁判所"),
+    ("army", "軍"), ("company", "会社"), ("government", "政府"), ("city", "市"),
+]
+_VERBS = [("met", "会った"), ("warned", "警告した"), ("praised", "称賛した"), ("criticised", "批判した")]
+_DAYS = [("on Monday", "月曜日に"), ("on Friday", "金曜日に"), ("today", "今日"), ("yesterday", "昨日")]
+
+
+def synthetic_pairs() -> list[tuple[str, str]]:
+    pairs = []
+    for subject, subject_ja in _NOUNS:
+        for verb, verb_ja in _VERBS:
+            for obj, obj_ja in _NOUNS:
+                for day, day_ja in _DAYS:
+                    if obj != subject:
+                        pairs.append(
+                            (f"The {subject} {verb} the {obj} {day}.", f"{subject_ja}は{day_ja}{obj_ja}に{verb_ja}。")
+                        )
+    return pairs
+
+
+def write_synthetic_corpus(folder: Path) -> Path:
+    pairs = synthetic_pairs()
+    train = folder / "train"
+    train.mkdir(parents=True)
+    with lzma.open(train / "kyoto-wiki.en.xz", "wt", encoding="utf-8") as en, lzma.open(
+        train / "kyoto-wiki.ja.xz", "wt", encoding="utf-8"
+    ) as ja:
+        for english, japanese in pairs[::2]:
+            en.write(english + "\n")
+            ja.write(japanese + "\n")
+    with lzma.open(train / "tatoeba.tsv.xz", "wt", encoding="utf-8") as file:
+        file.write("en\tja\tattribution\n")
+        file.writelines(f"{e}\t{j}\t\n" for e, j in pairs[1::2])
+    with lzma.open(train / "wmt-general.tsv.xz", "wt", encoding="utf-8") as file:
+        file.write("set\ten\tja\n")
+        file.writelines(f"synthetic\t{e}\t{j}\n" for e, j in pairs[1::4])
+    return folder
+
+
+def run_recipe(corpus: Path, work: Path, out: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(RECIPE), "all", "--config", str(TINY_CONFIG), "--corpus", str(corpus),
+         "--work", str(work), "--out", str(out), "--device", "cpu"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def tiny_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An Argos package made by the recipe from the synthetic corpus (real CTranslate2 model)."""
+    root = tmp_path_factory.mktemp("recipe")
+    out = root / "translate-en_ja-tiny.argosmodel"
+    result = run_recipe(write_synthetic_corpus(root / "corpus"), root / "work", out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out

@@ -1,0 +1,45 @@
+from pathlib import Path
+
+import pytest
+
+from translator.config import SETTINGS, resolve
+from translator.errors import ConfigError
+
+
+def test_defaults():
+    config = resolve(environ={})
+    assert config.db == Path("db/news.db")
+    assert config.packages_dir == Path("db/packages")
+    assert config.models_dir == Path("models")
+    assert config.link(7, "ja") == "/articles/7/ja"
+    assert (config.device, config.beam_size, config.threads) == ("cpu", 2, 0)
+
+
+def test_flag_beats_environment_beats_default():
+    environ = {"TRANSLATE_DB": "/env/news.db", "TRANSLATE_BEAM_SIZE": "4"}
+    assert resolve(environ=environ).db == Path("/env/news.db")
+    assert resolve(environ=environ).packages_dir == Path("/env/packages")
+    assert resolve(environ=environ, db="/flag/x.db", beam_size=1).db == Path("/flag/x.db")
+    assert resolve(environ=environ, beam_size=1).beam_size == 1
+    assert resolve(environ=environ).beam_size == 4
+
+
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("link_template", "/articles/ja", "link template must contain {id}: '/articles/ja'"),
+        ("link_template", "/{id}/{section}", "link template may only use {id} and {lang}: '/{id}/{section}' ('section')"),
+        ("device", "tpu", "device must be cpu or cuda, not 'tpu'"),
+        ("beam_size", "0", "beam size must be a whole number >= 1, not '0'"),
+        ("threads", "many", "threads must be a whole number >= 0, not 'many'"),
+    ],
+)
+def test_bad_values(name, value, message):
+    with pytest.raises(ConfigError) as raised:
+        resolve(environ={}, **{name: value})
+    assert str(raised.value) == message
+
+
+def test_every_setting_has_an_environment_variable_and_help():
+    assert all(s.env.startswith("TRANSLATE_") and s.help for s in SETTINGS)
+    assert len({s.env for s in SETTINGS}) == len(SETTINGS)

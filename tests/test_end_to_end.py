@@ -1,0 +1,111 @@
+"""The installed `translate` command, as a user runs it, on a real package, with no network."""
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO, SEED, page_text
+
+TRANSLATE = [sys.executable, "-m", "translator"]
+NO_NETWORK = ["unshare", "-n"] if shutil.which("unshare") and subprocess.run(
+    ["unshare", "-n", "true"], capture_output=True
+).returncode == 0 else []
+BUNDLED = sorted((REPO / "models").glob("*.argosmodel"))
+
+
+def translate(*args: str, cwd: Path, env: dict, check: bool = True, input: str | None = None):
+    result = subprocess.run(
+        [*NO_NETWORK, *TRANSLATE, *args], cwd=cwd, env=env, capture_output=True, text=True, input=input, timeout=600
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture
+def desk(tmp_path: Path, tiny_package: Path) -> tuple[Path, dict]:
+    """A working folder with the package in models/, as a newsroom would have it."""
+    (tmp_path / "models").mkdir(exist_ok=True)
+    shutil.copy(tiny_package, tmp_path / "models")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRANSLATE_")}
+    env["HOME"] = str(tmp_path / "home")
+    return tmp_path, env
+
+
+@pytest.mark.skipif(not NO_NETWORK, reason="unshare -n is not permitted here")
+def test_runs_without_network(desk):
+    cwd, env = desk
+    translate("import", str(SEED), cwd=cwd, env=env)
+    run = translate("run", cwd=cwd, env=env)
+    assert run.stdout.startswith("Translated 42 articles, 71 sentences")
+    shown = translate("show", "1", "--lang", "ja", "--json", cwd=cwd, env=env)
+    article = json.loads(shown.stdout)
+    assert article["link"] == "/articles/1/en"
+    assert all(block["text"] for block in article["body"])
+    assert translate("models", "list", cwd=cwd, env=env).stdout == "* translate-en_ja-tiny  en→ja  0.0.1\n"
+    assert translate("text", cwd=cwd, env=env, input="The army met the police.\n").stdout.strip()
+    assert (cwd / "db" / "news.db").exists() and (cwd / "db" / "packages" / "translate-en_ja-tiny").is_dir()
+    assert not (cwd / "home").exists()  # nothing written to the user's home
+
+
+def test_killed_run_leaves_whole_articles_and_resumes(desk):
+    cwd, env = desk
+    pages = cwd / "pages"
+    pages.mkdir()
+    for n in range(300):
+        (pages / f"{n:03d}.txt").write_text(
+            page_text(
+                f"Story {n}: the army met the police",
+                [f"The president met the minister on Monday {n}. The city warned the court today."] * 3,
+                stamp=f"2025/03/{1 + n % 28:02d} {n % 24:02d}:{n % 60:02d}",
+            ),
+            encoding="utf-8",
+        )
+    translate("import", str(pages), cwd=cwd, env=env)
+    db = cwd / "db" / "news.db"
+    process = subprocess.Popen([*TRANSLATE, "run"], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        with sqlite3.connect(db) as connection:
+            if connection.execute("select count(*) from translations").fetchone()[0] > 0:
+                break
+        time.sleep(0.005)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    with sqlite3.connect(db) as connection:
+        saved = connection.execute("select count(*) from translations").fetchone()[0]
+    if saved == 300:
+        pytest.skip("the run finished before it could be killed")
+    assert saved > 0
+
+    with sqlite3.connect(db) as connection:
+        partial = connection.execute(
+            """
+            select a.id from articles a
+            where (select count(*) from translated_sentences t where t.article_id = a.id)
+                  not in (0, (select count(*) from sentences s where s.article_id = a.id))
+               or (select count(*) from translated_sentences t where t.article_id = a.id) > 0
+                  and not exists (select 1 from translations t where t.article_id = a.id)
+            """
+        ).fetchall()
+    assert partial == []
+    resumed = translate("run", cwd=cwd, env=env)
+    assert resumed.stdout.startswith("Translated ") or resumed.stdout.startswith("Nothing to translate")
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("select count(*) from translations").fetchone()[0] == 300
+
+
+@pytest.mark.skipif(not BUNDLED, reason="no bundled model in models/ yet (needs the GPU training run)")
+def test_bundled_model_translates(tmp_path: Path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRANSLATE_")}
+    env.update(HOME=str(tmp_path / "home"), TRANSLATE_DB=str(tmp_path / "news.db"), TRANSLATE_MODELS_DIR=str(REPO / "models"))
+    out = translate("text", cwd=tmp_path, env=env, input="The president met the prime minister on Thursday.\n").stdout
+    assert any("\u3040" <= c <= "\u30ff" for c in out)  # kana: Japanese, not copied English

@@ -1,0 +1,123 @@
+"""The model recipe: conversion is exact, and the whole recipe runs end to end on the CPU."""
+
+import json
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from translator.engine import ArgosEngine
+from translator.packages import install
+
+from .conftest import REPO, SHARED_CORPUS, run_recipe
+
+sys.path.insert(0, str(REPO / "models" / "recipe"))
+torch = pytest.importorskip("torch")
+ctranslate2 = pytest.importorskip("ctranslate2")
+
+import convert  # noqa: E402  (recipe modules live beside recipe.py)
+import data  # noqa: E402
+from model import ModelConfig, Transformer  # noqa: E402
+
+
+def test_ctranslate2_scores_match_pytorch(tmp_path: Path):
+    """The exported model computes what the trained one does (float32, before int8)."""
+    torch.manual_seed(0)
+    config = ModelConfig(vocab_size=40, d_model=32, heads=4, ff=64, encoder_layers=2, decoder_layers=2, dropout=0.0)
+    model = Transformer(config).eval()
+    vocabulary = ["<unk>", "<s>", "</s>", "<pad>"] + [f"t{i}" for i in range(36)]
+    weights = {name: value.detach().numpy() for name, value in model.named_parameters()}
+    spec = convert.build_spec(config.as_dict(), weights, vocabulary)
+    spec.validate()
+    spec.optimize(quantization=None)
+    spec.save(str(tmp_path))
+    translator = ctranslate2.Translator(str(tmp_path))
+    sources, targets = [[5, 9, 12, 7], [8, 8, 30]], [[10, 11, 12], [20, 21, 22, 23, 24]]
+    scored = translator.score_batch(
+        [[vocabulary[i] for i in s] for s in sources], [[vocabulary[i] for i in t] for t in targets]
+    )
+    for source, target, result in zip(sources, targets, scored):
+        with torch.no_grad():
+            log_probs = torch.log_softmax(model(torch.tensor([source]), torch.tensor([[1, *target]])), -1)[0]
+        expected = [float(log_probs[i, token]) for i, token in enumerate([*target, 2])]
+        np.testing.assert_allclose(result.log_probs, expected, atol=1e-4)
+
+
+def test_int8_round_trip_is_exact():
+    """Weights packed as int8 on the GPU machine requantize to the same int8 values here."""
+    torch.manual_seed(1)
+    weight = torch.randn(6, 8)
+    packed = convert.quantize({"w": weight, "b": torch.randn(8)})
+    restored = convert.dequantize(packed)
+    again = convert.quantize({"w": torch.from_numpy(restored["w"])})
+    assert torch.equal(again["w"], packed["w"])
+    np.testing.assert_allclose(restored["b"], packed["b"].numpy())
+
+
+def test_filters_and_normalisation():
+    assert data.normalize("ＡＢＣ　１２３  x") == "ABC 123 x"
+    assert data.keep("The talks ended on Friday.", "協議は金曜日に終わった。", 400)
+    assert not data.keep("The talks ended on Friday.", "The talks ended.", 400)  # no Japanese
+    assert not data.keep("A long English sentence that has no match.", "短い", 400)  # ratio
+    assert not data.keep("x" * 401, "日本", 400)
+
+
+def test_recipe_on_synthetic_corpus(tiny_package: Path, tmp_path: Path):
+    """The package the recipe made installs with our loader and with Argos's own, and translates."""
+    with zipfile.ZipFile(tiny_package) as archive:
+        names = set(archive.namelist())
+        metadata = json.loads(archive.read("translate-en_ja-tiny/metadata.json"))
+    assert {
+        "translate-en_ja-tiny/metadata.json",
+        "translate-en_ja-tiny/sentencepiece.model",
+        "translate-en_ja-tiny/README.md",
+        "translate-en_ja-tiny/model/model.bin",
+        "translate-en_ja-tiny/model/config.json",
+        "translate-en_ja-tiny/model/shared_vocabulary.json",
+    } <= names
+    assert (metadata["from_code"], metadata["to_code"]) == ("en", "ja")
+    assert {"package_version", "argos_version", "from_name", "to_name"} <= metadata.keys()
+    assert "CC BY-SA 3.0" in metadata["license"]
+
+    engine = ArgosEngine(install(tiny_package, tmp_path / "ours"), threads=1)
+    assert engine.translate(["The president met the minister on Monday."])[0].endswith("。")
+
+    argos_dir = tmp_path / "argos"
+    listing = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, argostranslate.package as p; p.install_from_path(sys.argv[1]);"
+            "print([(x.from_code, x.to_code, x.package_version) for x in p.get_installed_packages()])",
+            str(tiny_package),
+        ],
+        env={"ARGOS_PACKAGES_DIR": str(argos_dir), "XDG_DATA_HOME": str(tmp_path / "xdg"),
+             "XDG_CONFIG_HOME": str(tmp_path / "xdg"), "XDG_CACHE_HOME": str(tmp_path / "xdg"),
+             "HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+    )
+    assert listing.returncode == 0, listing.stderr
+    assert listing.stdout.strip() == "[('en', 'ja', '0.0.1')]"
+
+
+def test_pack_parts_fit_the_transfer_limit(tiny_package: Path):
+    parts = sorted((tiny_package.parent / "work" / "pack").glob("pack.tar.*"))
+    assert parts and all(p.stat().st_size < 16 * 1024 * 1024 for p in parts)
+
+
+@pytest.mark.skipif(not (SHARED_CORPUS / "train").is_dir(), reason="the shared corpus is not beside this checkout")
+def test_recipe_on_a_slice_of_the_shared_corpus():
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "translate-en_ja-tiny.argosmodel"
+        result = run_recipe(SHARED_CORPUS, Path(folder) / "work", out)
+        assert result.returncode == 0, result.stderr[-3000:]
+        stats = json.loads((Path(folder) / "work" / "data" / "stats.json").read_text())
+        assert set(stats["by_source"]) == {"kyoto", "tatoeba", "wmt"}
+        assert all(count > 0 for count in stats["by_source"].values())
+        engine = ArgosEngine(install(out, Path(folder) / "packages"), threads=1)
+        assert len(engine.translate(["Mexico's president warned the United States on Thursday."])) == 1

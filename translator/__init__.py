@@ -1,0 +1,1 @@
+"""translate: English news pages into Japanese, offline, with Argos Translate packages."""

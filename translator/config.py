@@ -1,0 +1,137 @@
+"""Settings, resolved when called: command-line flag, then environment, then default.
+
+Every setting is declared once in SETTINGS (name, environment variable, default,
+help); `resolve` validates them all in one place.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping
+
+from .errors import ConfigError
+
+
+def _at_least(name: str, minimum: int) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = minimum - 1
+        if number < minimum:
+            raise ConfigError(f"{name} must be a whole number >= {minimum}, not {value!r}")
+        return number
+
+    return parse
+
+
+def _device(value: str) -> str:
+    if value not in ("cpu", "cuda"):
+        raise ConfigError(f"device must be cpu or cuda, not {value!r}")
+    return value
+
+
+def _link_template(value: str) -> str:
+    if "{id}" not in value:
+        raise ConfigError(f"link template must contain {{id}}: {value!r}")
+    try:
+        value.format(id=1, lang="ja")
+    except (KeyError, IndexError, ValueError) as error:
+        raise ConfigError(
+            f"link template may only use {{id}} and {{lang}}: {value!r} ({error})"
+        ) from None
+    return value
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: str | None
+    help: str
+    parse: Callable[[str], object] = str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", "TRANSLATE_DB", "db/news.db", "SQLite database file.", Path),
+    Setting(
+        "models_dir",
+        "TRANSLATE_MODELS_DIR",
+        "models",
+        "Folder of bundled .argosmodel files, installed on first use.",
+        Path,
+    ),
+    Setting(
+        "packages_dir",
+        "TRANSLATE_PACKAGES_DIR",
+        None,
+        "Folder Argos packages are installed into (default: packages/ beside the database).",
+        Path,
+    ),
+    Setting(
+        "package",
+        "TRANSLATE_PACKAGE",
+        None,
+        "Installed package to use, by folder name (default: the en→ja package with the highest version).",
+    ),
+    Setting(
+        "link_template",
+        "TRANSLATE_LINK_TEMPLATE",
+        "/articles/{id}/{lang}",
+        "Link to an article in a language; {id} and {lang} are filled in.",
+        _link_template,
+    ),
+    Setting("device", "TRANSLATE_DEVICE", "cpu", "CTranslate2 device: cpu or cuda.", _device),
+    Setting(
+        "threads",
+        "TRANSLATE_THREADS",
+        "0",
+        "CPU threads for one translation (0: all cores).",
+        _at_least("threads", 0),
+    ),
+    Setting("beam_size", "TRANSLATE_BEAM_SIZE", "2", "Beam size for decoding.", _at_least("beam size", 1)),
+    Setting(
+        "batch_tokens",
+        "TRANSLATE_BATCH_TOKENS",
+        "4096",
+        "Largest batch sent to the model at once, in source tokens (padding included).",
+        _at_least("batch tokens", 16),
+    ),
+)
+
+SETTING_BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Config:
+    db: Path
+    models_dir: Path
+    packages_dir: Path
+    package: str | None
+    link_template: str
+    device: str
+    threads: int
+    beam_size: int
+    batch_tokens: int
+
+    def link(self, article_id: int, lang: str) -> str:
+        return self.link_template.format(id=article_id, lang=lang)
+
+
+def resolve(environ: Mapping[str, str] | None = None, **flags: object) -> Config:
+    """Build the configuration: a flag that is not None wins, then the environment, then the default."""
+    environ = os.environ if environ is None else environ
+    unknown = set(flags) - set(SETTING_BY_NAME)
+    if unknown:
+        raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
+    values: dict[str, object] = {}
+    for setting in SETTINGS:
+        raw = flags.get(setting.name)
+        if raw is None:
+            raw = environ.get(setting.env) or setting.default
+        values[setting.name] = None if raw is None else setting.parse(str(raw))
+    if values["packages_dir"] is None:
+        values["packages_dir"] = Path(values["db"]).parent / "packages"  # type: ignore[arg-type]
+    return Config(**values)  # type: ignore[arg-type]

@@ -1,0 +1,56 @@
+"""Errors meant to be shown to the user as one line.
+
+The library raises these; only the CLI turns them into messages and exit codes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class TranslateError(Exception):
+    """Base class: the message is complete and fit to show as is."""
+
+
+class ConfigError(TranslateError):
+    """A setting (flag or environment variable) has an unusable value."""
+
+
+class StoreError(TranslateError):
+    """The database file cannot be opened or used."""
+
+
+class PageFormatError(TranslateError):
+    """A file is not a page in the journal layout."""
+
+    def __init__(self, path: Path | str, problem: str):
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class ArticleNotFound(TranslateError):
+    def __init__(self, article_id: int):
+        self.article_id = article_id
+        super().__init__(f"no article with id {article_id}")
+
+
+class TranslationUnavailable(TranslateError):
+    """The article has no current translation in the requested language."""
+
+    def __init__(self, article_id: int, lang: str, status: str):
+        self.article_id = article_id
+        self.lang = lang
+        self.status = status
+        what = "is out of date (the English changed)" if status == "stale" else "does not exist yet"
+        super().__init__(
+            f"the {lang} translation of article {article_id} {what}: run `translate run`"
+        )
+
+
+class PackageError(TranslateError):
+    """A file is not a usable Argos package."""
+
+
+class NoPackageError(TranslateError):
+    """No installed package translates the requested pair."""
