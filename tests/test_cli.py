@@ -129,6 +129,9 @@ def test_show_errors():
         "Error: the ja translation of article 1 does not exist yet: run `translate run`\n",
     )
     assert json.loads(invoke("show", "1", "--lang", "en", "--json").stdout)["link"] is None
+    assert invoke("show", "1", "--lang", "en").stdout.endswith(
+        "(2025/02/21 18:38)\nClick Here for Japanese Translation: (pending)\n"
+    )
     assert invoke("show", "99").stderr == "Error: no article with id 99\n"
     result = invoke("show", "abc")
     assert result.exit_code == 2 and "'abc' is not a valid integer" in result.stderr

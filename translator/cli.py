@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import sys
@@ -52,6 +53,10 @@ def engine_options(command: Callable) -> Callable:
 pass_flags = click.make_pass_decorator(dict)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
 def _config(flags: dict, **more: Any) -> settings.Config:
     return settings.resolve(**flags, **more)
 
@@ -98,10 +103,10 @@ def import_(flags: dict, paths: tuple[Path, ...]) -> None:
     for error in report.errors:
         click.echo(f"Error: {error}", err=True)
     click.echo(
-        f"Imported {report.pages} page{'s' * (report.pages != 1)} "
+        f"Imported {_count(report.pages, 'page')} "
         f"({report.new} new, {report.updated} updated, {report.unchanged} unchanged) "
-        f"and {report.headlines} headline-only article{'s' * (report.headlines != 1)}"
-        + (f"; {len(report.errors)} file{'s' * (len(report.errors) != 1)} failed" if report.errors else "")
+        f"and {_count(report.headlines, 'headline-only article')}"
+        + (f"; {_count(len(report.errors), 'file')} failed" if report.errors else "")
     )
     if report.errors:
         sys.exit(1)
@@ -122,14 +127,13 @@ def run(flags: dict, **engine: Any) -> None:
     """
     cfg = _config(flags, **engine)
     bar: Any = None
+    with opened(cfg.db) as store, contextlib.ExitStack() as stack:
 
-    def start(total: int) -> None:
-        nonlocal bar
-        if sys.stderr.isatty():  # a bar is for people; logs get the summary line only
-            bar = click.progressbar(length=total, label="Translating", file=sys.stderr)
-            bar.__enter__()
+        def start(total: int) -> None:
+            nonlocal bar
+            if sys.stderr.isatty():  # a bar is for people; logs get the summary line only
+                bar = stack.enter_context(click.progressbar(length=total, label="Translating", file=sys.stderr))
 
-    with opened(cfg.db) as store:
         try:
             report = pipeline.run(
                 store,
@@ -139,16 +143,14 @@ def run(flags: dict, **engine: Any) -> None:
                 on_article=lambda _: bar and bar.update(1),
             )
         except KeyboardInterrupt:
+            stack.close()
             click.echo("Interrupted: finished articles are saved; run again to continue.", err=True)
             sys.exit(EXIT_INTERRUPTED)
-        finally:
-            if bar is not None:
-                bar.__exit__(None, None, None)
     if not report.articles:
         click.echo("Nothing to translate: every article's Japanese is current.")
         return
     click.echo(
-        f"Translated {report.articles} article{'s' * (report.articles != 1)}, "
+        f"Translated {_count(report.articles, 'article')}, "
         f"{report.sentences} sentences ({report.translated} new to the model) "
         f"in {report.seconds:.1f} s: {report.sentences_per_second:.1f} sentences/s"
     )

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from .errors import ArticleNotFound, TranslationUnavailable
+from .importer import Block
 from .segment import join_sentences
 from .store import Article, Segment, Store, Translation
 
@@ -14,12 +15,6 @@ LINK_LABELS = {
     "en": "Click Here for Japanese Translation",
     "ja": "English original",
 }
-
-
-@dataclass(frozen=True)
-class Block:
-    kind: str  # "paragraph" or "subheading"
-    text: str
 
 
 @dataclass(frozen=True)
@@ -92,7 +87,7 @@ def render_article(view: ArticleView) -> str:
         lines += [f"- {block.text} -" if block.kind == "subheading" else block.text, ""]
     lines.append(f"({journal_time(view.published)})")
     label = LINK_LABELS.get(view.lang, "Link")
-    lines.append(f"{label}: {view.link}" if view.link else f"{label}: (not translated yet)")
+    lines.append(f"{label}: {view.link}" if view.link else f"{label}: (pending)")
     return "\n".join(lines)
 
 

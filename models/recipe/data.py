@@ -151,13 +151,20 @@ def train_sentencepiece(
     return prefix.with_suffix(".model")
 
 
-def encode(model: Path, texts: list[str], threads: int) -> tuple[np.ndarray, np.ndarray]:
-    """Token ids of each text, as one flat array and offsets (compact, fast to batch)."""
+def encode(model: Path, texts: list[str], threads: int, chunk: int = 50000) -> tuple[np.ndarray, np.ndarray]:
+    """Token ids of each text, as one flat array and offsets (compact, fast to batch).
+
+    Encoded a chunk at a time: Python lists of ids for a whole corpus take gigabytes.
+    """
     import sentencepiece as spm
 
     processor = spm.SentencePieceProcessor(model_file=str(model))
-    ids = processor.encode(texts, num_threads=threads)
-    lengths = np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(ids))
-    offsets = np.concatenate([[0], np.cumsum(lengths)])
-    flat = np.fromiter((t for x in ids for t in x), dtype=np.int32, count=int(offsets[-1]))
+    flats, lengths = [], []
+    for start in range(0, len(texts), chunk):
+        ids = processor.encode(texts[start : start + chunk], num_threads=threads)
+        lengths.append(np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(ids)))
+        flats.append(np.fromiter((t for x in ids for t in x), dtype=np.int32, count=int(lengths[-1].sum())))
+    all_lengths = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(all_lengths)])
+    flat = np.concatenate(flats) if flats else np.zeros(0, dtype=np.int32)
     return flat, offsets

@@ -1,0 +1,76 @@
+"""Engine settings on this machine: threads, batch size in tokens, beam size, compute type.
+
+    .venv/bin/python bench/tune.py --package models/translate-en_ja-0_1.argosmodel
+
+Translates the NTREX dev sentences (or the first --limit of them) through the
+pipeline's engine once per setting and prints sentences per second. Speed only:
+the chrF cost of each beam size comes from `models/recipe/recipe.py evaluate --sweep`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+
+from bench import NTREX  # noqa: E402
+
+from translator.engine import ArgosEngine, Decoding  # noqa: E402
+from translator.packages import install  # noqa: E402
+
+
+def sentences(limit: int | None) -> list[str]:
+    import csv
+
+    with NTREX.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [row["en"] for row in rows][:limit]
+
+
+def measure(engine: ArgosEngine, texts: list[str]) -> float:
+    started = time.perf_counter()
+    engine.translate(texts)
+    return len(texts) / (time.perf_counter() - started)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--package", type=Path, required=True)
+    parser.add_argument("--limit", type=int, default=300)
+    args = parser.parse_args()
+    texts = sentences(args.limit)
+    info = install(args.package, Path(tempfile.mkdtemp()) / "packages")
+    cores = os.cpu_count() or 1
+    settings = [
+        {"threads": cores, "batch_tokens": 4096, "beam_size": 2},
+        {"threads": 1, "batch_tokens": 4096, "beam_size": 2},
+        {"threads": cores, "batch_tokens": 1024, "beam_size": 2},
+        {"threads": cores, "batch_tokens": 2048, "beam_size": 2},
+        {"threads": cores, "batch_tokens": 8192, "beam_size": 2},
+        {"threads": cores, "batch_tokens": 4096, "beam_size": 1},
+        {"threads": cores, "batch_tokens": 4096, "beam_size": 4},
+    ]
+    results = []
+    for setting in settings:
+        engine = ArgosEngine(
+            info,
+            threads=setting["threads"],
+            batch_tokens=setting["batch_tokens"],
+            decoding=Decoding(beam_size=setting["beam_size"]),
+        )
+        engine.translate(["Load the model before timing."])
+        rate = measure(engine, texts)
+        results.append({**setting, "sentences_per_second": round(rate, 1), "cut": engine.stats.cut})
+        print(json.dumps(results[-1]), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
