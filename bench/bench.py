@@ -49,8 +49,8 @@ def write_pages(folder: Path, copies: int) -> int:
     for copy in range(copies):
         for number, (doc_id, sentences) in enumerate(documents.items()):
             # Copies differ in every sentence, so the model has real work for each.
-            mark = f" ({copy})" if copy else ""
-            headline, body = sentences[0] + mark, [s + mark for s in sentences[1:]]
+            mark = f"In copy {copy}, " if copy else ""
+            headline, body = mark + sentences[0], [mark + s for s in sentences[1:]]
             paragraphs = [
                 " ".join(body[i : i + PARAGRAPH_SENTENCES]) for i in range(0, len(body), PARAGRAPH_SENTENCES)
             ]
@@ -151,7 +151,7 @@ def worker_limit(args: argparse.Namespace) -> dict:
     translator = ctranslate2.Translator(str(info.path / "model"), device="cpu", intra_threads=args.threads)
     started = time.perf_counter()
     translator.translate_batch(
-        tokens, max_batch_size=args.limit_batch_tokens, batch_type="tokens", beam_size=args.beam_size
+        tokens, max_batch_size=args.batch_tokens, batch_type="tokens", beam_size=args.beam_size
     )
     seconds = time.perf_counter() - started
     return {"sentences": len(sentences), "seconds": seconds, "peak_mib": peak_mib()}
@@ -164,7 +164,10 @@ def worker_run(args: argparse.Namespace) -> dict:
     from translator.cli import cli
 
     started = time.perf_counter()
-    result = CliRunner().invoke(cli, ["run", "--threads", str(args.threads), "--beam-size", str(args.beam_size)])
+    result = CliRunner().invoke(
+        cli,
+        ["run", "--threads", str(args.threads), "--beam-size", str(args.beam_size), "--batch-tokens", str(args.batch_tokens)],
+    )
     seconds = time.perf_counter() - started
     if result.exit_code:
         raise SystemExit(result.output)
@@ -188,7 +191,8 @@ def run_pipeline(work: Path, pages: Path, packages_dir: Path, package_name: str,
     """Import, then time `translate run` (fresh database) and a second run with nothing to do."""
     env = pipeline_env(work, packages_dir, package_name)
     subprocess.run([sys.executable, "-m", "translator", "import", str(pages)], env=env, check=True, capture_output=True)
-    worker = [sys.executable, __file__, "worker", "run", "--threads", str(args.threads), "--beam-size", str(args.beam_size)]
+    worker = [sys.executable, __file__, "worker", "run", "--threads", str(args.threads),
+              "--beam-size", str(args.beam_size), "--batch-tokens", str(args.batch_tokens)]
     seconds, peak, stdout = measured(worker, env)
     result = json.loads(stdout.splitlines()[-1])
     rerun_started = time.perf_counter()
@@ -215,8 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--package", type=Path, help="the .argosmodel to measure")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--beam-size", type=int, default=2, help="for (b) and (c); (a) uses Argos's default")
-    parser.add_argument("--limit-batch-tokens", type=int, default=8192)
+    parser.add_argument("--batch-tokens", type=int, default=2048, help="for (b) and (c)")
     parser.add_argument("--scale", type=int, default=16, help="copies of the NTREX documents for the memory check")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of (a), (b), (c); medians are reported")
     parser.add_argument("--db", type=Path)
     parser.add_argument("--packages-dir", type=Path)
     parser.add_argument("--package-name")
@@ -233,19 +238,32 @@ def main(argv: list[str] | None = None) -> int:
     info = install(args.package, packages_dir)
     pages = work / "pages"
     articles = write_pages(pages, copies=1)
-    report: dict = {"package": info.name, "articles": articles, "threads": args.threads, "cpus": os.cpu_count()}
+    report: dict = {
+        "package": info.name,
+        "articles": articles,
+        "beam_size": args.beam_size,
+        "batch_tokens": args.batch_tokens,
+        "threads": args.threads,
+        "cpus": os.cpu_count(),
+    }
 
-    report["b_pipeline"] = run_pipeline(work / "b", pages, packages_dir, info.name, args)
-    db = work / "b" / "news.db"
-    common = ["--db", str(db), "--packages-dir", str(packages_dir), "--package-name", info.name,
-              "--threads", str(args.threads), "--beam-size", str(args.beam_size)]
-    seconds, peak, stdout = measured([sys.executable, __file__, "worker", "limit", *common,
-                                      "--limit-batch-tokens", str(args.limit_batch_tokens)])
-    limit = json.loads(stdout.splitlines()[-1])
-    report["c_limit"] = {**limit, "sentences_per_second": limit["sentences"] / limit["seconds"]}
-    seconds, peak, stdout = measured([sys.executable, __file__, "worker", "argos", *common])
-    argos = json.loads(stdout.splitlines()[-1])
-    report["a_argos"] = {**argos, "sentences_per_second": argos["sentences"] / argos["seconds"]}
+    # Rounds interleave the paths, so that drift in the machine's speed hits each alike;
+    # each path's figure is its median round.
+    beam4 = argparse.Namespace(**{**vars(args), "beam_size": 4})  # (b) at Argos's beam
+    rounds: dict[str, list[dict]] = defaultdict(list)
+    for n in range(args.repeat):
+        rounds["b_pipeline"].append(run_pipeline(work / f"b{n}", pages, packages_dir, info.name, args))
+        common = ["--db", str(work / f"b{n}" / "news.db"), "--packages-dir", str(packages_dir),
+                  "--package-name", info.name, "--threads", str(args.threads),
+                  "--beam-size", str(args.beam_size), "--batch-tokens", str(args.batch_tokens)]
+        for name, worker in (("c_limit", "limit"), ("a_argos", "argos")):
+            _, _, stdout = measured([sys.executable, __file__, "worker", worker, *common])
+            result = json.loads(stdout.splitlines()[-1])
+            rounds[name].append({**result, "sentences_per_second": result["sentences"] / result["seconds"]})
+        rounds["b_pipeline_beam4"].append(run_pipeline(work / f"b4-{n}", pages, packages_dir, info.name, beam4))
+    for name, results in rounds.items():
+        ordered = sorted(results, key=lambda r: r["seconds"])
+        report[name] = {**ordered[len(ordered) // 2], "rounds_seconds": [round(r["seconds"], 1) for r in results]}
 
     scaled = work / "pages-scaled"
     report["scaled_articles"] = write_pages(scaled, copies=args.scale)
@@ -254,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     b, a, c = (report[k]["sentences_per_second"] for k in ("b_pipeline", "a_argos", "c_limit"))
     report["b_over_a"] = b / a
     report["b_over_c"] = b / c
+    report["b_beam4_over_a"] = report["b_pipeline_beam4"]["sentences_per_second"] / a
     print(json.dumps(report, indent=2))
     print_table(report)
     return 0
@@ -263,14 +282,19 @@ def print_table(r: dict) -> None:
     rows = [
         ("(a) Argos per paragraph", r["a_argos"]),
         ("(b) translate run", r["b_pipeline"]),
+        ("(b) translate run, beam 4", r["b_pipeline_beam4"]),
         ("(c) CTranslate2 limit", r["c_limit"]),
         (f"(b) {r['scaled_articles']} articles", r["b_pipeline_scaled"]),
     ]
-    print(f"\n{r['package']}, {r['articles']} articles, {r['threads']} threads on {r['cpus']} CPUs")
-    print(f"{'path':<28}{'sentences':>10}{'seconds':>10}{'sent/s':>10}{'peak MiB':>10}")
+    print(
+        f"\n{r['package']}, {r['articles']} pages, beam {r['beam_size']}, {r['batch_tokens']}-token batches, "
+        f"{r['threads']} threads on {r['cpus']} CPUs"
+    )
+    print(f"{'path':<30}{'sentences':>10}{'seconds':>10}{'sent/s':>10}{'peak MiB':>10}")
     for name, row in rows:
-        print(f"{name:<28}{row['sentences']:>10}{row['seconds']:>10.1f}{row['sentences_per_second']:>10.1f}{row['peak_mib']:>10.0f}")
-    print(f"b/a = {r['b_over_a']:.2f}   b/c = {r['b_over_c']:.2f}")
+        print(f"{name:<30}{row['sentences']:>10}{row['seconds']:>10.1f}{row['sentences_per_second']:>10.1f}{row['peak_mib']:>10.0f}")
+    print(f"medians of {len(r['a_argos']['rounds_seconds'])} rounds; the scaled run once")
+    print(f"b/a = {r['b_over_a']:.2f}   b/c = {r['b_over_c']:.2f}   b/a at beam 4 = {r['b_beam4_over_a']:.2f}")
     print(f"re-run with nothing to do: {r['b_pipeline']['rerun_seconds']:.2f} s ({r['b_pipeline']['rerun_output']})")
 
 

@@ -49,13 +49,13 @@ def main() -> int:
     info = install(args.package, Path(tempfile.mkdtemp()) / "packages")
     cores = os.cpu_count() or 1
     settings = [
-        {"threads": cores, "batch_tokens": 4096, "beam_size": 2},
-        {"threads": 1, "batch_tokens": 4096, "beam_size": 2},
-        {"threads": cores, "batch_tokens": 1024, "beam_size": 2},
         {"threads": cores, "batch_tokens": 2048, "beam_size": 2},
+        {"threads": 1, "batch_tokens": 2048, "beam_size": 2},
+        {"threads": cores, "batch_tokens": 1024, "beam_size": 2},
+        {"threads": cores, "batch_tokens": 4096, "beam_size": 2},
         {"threads": cores, "batch_tokens": 8192, "beam_size": 2},
-        {"threads": cores, "batch_tokens": 4096, "beam_size": 1},
-        {"threads": cores, "batch_tokens": 4096, "beam_size": 4},
+        {"threads": cores, "batch_tokens": 2048, "beam_size": 1},
+        {"threads": cores, "batch_tokens": 2048, "beam_size": 4},
     ]
     results = []
     for setting in settings:

@@ -151,3 +151,9 @@ def test_changed_page_updates_the_article(store):
     assert "The lawsuit may lead to a new charge of alleged complicity with terrorist groups, she said." in [
         t for _, _, t in store.sentences(1)
     ]
+
+
+def test_bad_sidebar_date():
+    text = page_text("Page", ["Body."], stamp="2025/03/01 10:00", sidebar=["02/30 09:00 No such day"])
+    with pytest.raises(PageFormatError, match=r"^p.txt: sidebar date 2025/02/30 09:00 is not a valid date$"):
+        parse_page(text, "p.txt")

@@ -95,7 +95,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "batch_tokens",
         "TRANSLATE_BATCH_TOKENS",
-        "4096",
+        "2048",
         "Largest batch sent to the model at once, in source tokens (padding included).",
         _at_least("batch tokens", 16),
     ),

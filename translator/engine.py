@@ -103,7 +103,7 @@ class ArgosEngine:
     info: PackageInfo
     device: str = "cpu"
     threads: int = 0
-    batch_tokens: int = 4096
+    batch_tokens: int = 2048
     decoding: Decoding = field(default_factory=Decoding)
     stats: EngineStats = field(default_factory=EngineStats)
     _translator: Any = field(default=None, repr=False)

@@ -84,7 +84,7 @@ def parse_page(text: str, source: str = "<page>") -> Page:
         raise fail("missing the headline")
     if stamp_at < 3:
         raise fail("missing the article body")
-    published = _datetime(_TIMESTAMP.fullmatch(lines[stamp_at]).groups(), fail)  # type: ignore[union-attr]
+    published = _datetime(_TIMESTAMP.fullmatch(lines[stamp_at]).groups(), "timestamp", source)  # type: ignore[union-attr]
 
     body = tuple(_block(line) for line in lines[2:stamp_at])
     if all(block.kind == "subheading" for block in body):
@@ -98,7 +98,10 @@ def parse_page(text: str, source: str = "<page>") -> Page:
         if entry is None:
             raise fail(f"unexpected line after the timestamp: {line[:60]!r}")
         month, day, hour, minute, headline = entry.groups()
-        sidebar.append(Headline(headline, _sidebar_time(published, month, day, hour, minute, fail)))
+        # Sidebars give no year: the page's, or the year before for a date later than the page's.
+        year = published.year - ((int(month), int(day)) > (published.month, published.day))
+        when = _datetime((str(year), month, day, hour, minute), "sidebar date", source)
+        sidebar.append(Headline(headline, when))
     return Page(lines[1], published, body, tuple(sidebar))
 
 
@@ -109,22 +112,14 @@ def _block(line: str) -> Block:
     return Block("paragraph", line)
 
 
-def _datetime(parts: Iterable[str], fail) -> datetime:  # noqa: ANN001 - local helper
+def _datetime(parts: Iterable[str], what: str, source: str) -> datetime:
     year, month, day, hour, minute = (int(p) for p in parts)
     try:
         return datetime(year, month, day, hour, minute, tzinfo=JST)
     except ValueError:
-        raise fail(
-            f"timestamp {year:04}/{month:02}/{day:02} {hour:02}:{minute:02} is not a valid date"
+        raise PageFormatError(
+            source, f"{what} {year:04}/{month:02}/{day:02} {hour:02}:{minute:02} is not a valid date"
         ) from None
-
-
-def _sidebar_time(published: datetime, month: str, day: str, hour: str, minute: str, fail) -> datetime:  # noqa: ANN001
-    """Sidebars give no year: it is the page's, or the year before when the date is later than the page's."""
-    year = published.year
-    if (int(month), int(day)) > (published.month, published.day):
-        year -= 1
-    return _datetime((str(year), month, day, hour, minute), fail)
 
 
 def read_page(path: Path) -> Page:

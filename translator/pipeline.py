@@ -9,7 +9,7 @@ articles only; the next run carries on with the rest.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from .engine import Engine
@@ -57,7 +57,7 @@ def run(
     translator = engine()
     if on_start:
         on_start(len(pending))
-    known: dict[str, str] = {}
+    batch = _Batch(store, translator, link, source_lang, target_lang, on_article, report)
     chunk: dict[int, tuple[str, list[SentenceRow]]] = {}
     size = 0
     for article_id in pending:
@@ -70,47 +70,52 @@ def run(
         chunk[article_id] = (article.content_hash, rows)
         size += len(rows)
         if size >= chunk_sentences:
-            _translate_chunk(store, translator, link, chunk, known, report, source_lang, target_lang, on_article)
+            batch.translate(chunk)
             chunk, size = {}, 0
     if chunk:
-        _translate_chunk(store, translator, link, chunk, known, report, source_lang, target_lang, on_article)
+        batch.translate(chunk)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _translate_chunk(
-    store: Store,
-    translator: Engine,
-    link: Callable[[int, str], str],
-    chunk: dict[int, tuple[str, list[SentenceRow]]],
-    known: dict[str, str],
-    report: RunReport,
-    source_lang: str,
-    target_lang: str,
-    on_article: Callable[[int], None] | None,
-) -> None:
-    sources = {text for _, rows in chunk.values() for _, _, text in rows}
-    new = sources - known.keys()
-    known.update(store.remembered(new, target_lang, translator.package, translator.package_version))
-    todo = sorted(sources - known.keys())
-    known.update(zip(todo, translator.translate(todo)))
-    report.translated += len(todo)
+@dataclass
+class _Batch:
+    """One run's state: what is known already, and where translations go."""
 
-    for article_id, (content_hash, rows) in chunk.items():
-        store.save_translation(
-            article_id,
-            target_lang,
-            [(position, idx, text, known[text]) for position, idx, text in rows],
-            package=translator.package,
-            package_version=translator.package_version,
-            source_hash=content_hash,
-            link=link(article_id, target_lang),
-            back_link=link(article_id, source_lang),
-        )
-        report.articles += 1
-        report.sentences += len(rows)
-        if on_article:
-            on_article(article_id)
+    store: Store
+    translator: Engine
+    link: Callable[[int, str], str]
+    source_lang: str
+    target_lang: str
+    on_article: Callable[[int], None] | None
+    report: RunReport
+    known: dict[str, str] = field(default_factory=dict)  # English → translation, this run
+
+    def translate(self, chunk: dict[int, tuple[str, list[SentenceRow]]]) -> None:
+        """Translate the chunk's new sentences in one engine call, then save each article."""
+        translator, lang = self.translator, self.target_lang
+        sources = {text for _, rows in chunk.values() for _, _, text in rows}
+        new = sources - self.known.keys()
+        self.known.update(self.store.remembered(new, lang, translator.package, translator.package_version))
+        todo = sorted(sources - self.known.keys())
+        self.known.update(zip(todo, translator.translate(todo)))
+        self.report.translated += len(todo)
+
+        for article_id, (content_hash, rows) in chunk.items():
+            self.store.save_translation(
+                article_id,
+                lang,
+                [(position, idx, text, self.known[text]) for position, idx, text in rows],
+                package=translator.package,
+                package_version=translator.package_version,
+                source_hash=content_hash,
+                link=self.link(article_id, lang),
+                back_link=self.link(article_id, self.source_lang),
+            )
+            self.report.articles += 1
+            self.report.sentences += len(rows)
+            if self.on_article:
+                self.on_article(article_id)
 
 
 def translate_lines(translator: Engine, lines: Sequence[str], lang: str = "ja") -> list[str]:
