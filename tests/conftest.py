@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from translator import config
+from translator.engine import EngineStats
 from translator.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,9 +51,10 @@ class FakeEngine:
     package = "fake-en_ja"
     package_version = "1.0"
 
-    def __init__(self, fail_on_call: int | None = None):
+    def __init__(self, fail_on_call: int | None = None, cut: int = 0):
         self.calls: list[list[str]] = []
         self.fail_on_call = fail_on_call
+        self.stats = EngineStats(cut=cut)
 
     def translate(self, sentences):
         self.calls.append(list(sentences))

@@ -78,6 +78,16 @@ def test_run_summary_then_nothing_to_do(fake):
     assert invoke("run").stdout == "Nothing to translate: every article's Japanese is current.\n"
 
 
+def test_run_warns_about_cut_translations(monkeypatch):
+    monkeypatch.setattr(cli_module, "load_engine", lambda config: FakeEngine(cut=2))
+    invoke("import", str(SEED))
+    result = invoke("run")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "Warning: 2 translations reached the length limit and may be cut short: check them in `translate review`.\n"
+    )
+
+
 def test_run_without_a_package_says_how_to_add_one(tmp_path: Path):
     invoke("import", str(SEED))
     result = invoke("run")

@@ -1,6 +1,7 @@
 import pytest
 import wcwidth
 
+from translator.engine import EngineStats
 from translator.errors import TranslationUnavailable
 from translator.importer import parse_page, save_page
 from translator.pipeline import run
@@ -11,6 +12,7 @@ from .conftest import page_text
 
 class JapaneseEngine:
     package, package_version = "fake", "1"
+    stats = EngineStats()
 
     def translate(self, sentences):
         return ["大統領は木曜日、記者会見でこう述べた。" * (1 + len(s) // 40) for s in sentences]

@@ -154,6 +154,12 @@ def run(flags: dict, **engine: Any) -> None:
         f"{report.sentences} sentences ({report.translated} new to the model) "
         f"in {report.seconds:.1f} s: {report.sentences_per_second:.1f} sentences/s"
     )
+    if report.cut:
+        click.echo(
+            f"Warning: {_count(report.cut, 'translation')} reached the length limit and may be cut short: "
+            "check them in `translate review`.",
+            err=True,
+        )
 
 
 @cli.command()

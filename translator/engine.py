@@ -21,10 +21,11 @@ from .packages import PackageInfo, choose
 
 
 class Engine(Protocol):
-    """Translates sentences, in order; knows what it is for provenance."""
+    """Translates sentences, in order; knows what it is for provenance, and counts."""
 
     package: str
     package_version: str
+    stats: "EngineStats"
 
     def translate(self, sentences: Sequence[str]) -> list[str]: ...
 

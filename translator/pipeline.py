@@ -26,6 +26,7 @@ class RunReport:
     articles: int = 0
     sentences: int = 0  # in the articles translated
     translated: int = 0  # sent to the model (the rest were known already)
+    cut: int = 0  # translations that reached the length limit
     seconds: float = 0.0
 
     @property
@@ -74,6 +75,7 @@ def run(
             chunk, size = {}, 0
     if chunk:
         batch.translate(chunk)
+    report.cut = translator.stats.cut
     report.seconds = time.perf_counter() - started
     return report
 

@@ -84,10 +84,6 @@ class Store:
         except (OSError, sqlite3.DatabaseError) as error:
             raise StoreError(f"{path}: cannot open the database ({error})") from None
 
-    @classmethod
-    def memory(cls) -> "Store":
-        return cls(Database(memory=True))
-
     def close(self) -> None:
         self.db.close()
 
