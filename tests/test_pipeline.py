@@ -120,14 +120,14 @@ def test_interrupted_run_leaves_whole_articles_and_resumes(store):
     done = [article for article, translated, english in counts if translated]
     assert all(translated in (0, english) for _, translated, english in counts)
     assert len(done) == 6  # two chunks of three articles each were saved
-    assert store.pending("ja") == [article for article, translated, _ in counts if not translated]
+    assert list(store.pending("ja")) == [article for article, translated, _ in counts if not translated]
 
     resumed = FakeEngine()
     report = run(store, resumed, chunk_sentences=10)
     assert report.articles == 6
     assert "TOKYO (AFP) - Boilerplate line." not in resumed.sentences_seen  # remembered
     assert all(translated == english for _, translated, english in translated_counts(store))
-    assert store.pending("ja") == []
+    assert list(store.pending("ja")) == []
 
 
 def test_failed_write_leaves_no_partial_article(store, fake_engine, monkeypatch):

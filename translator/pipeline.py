@@ -61,14 +61,11 @@ def run(
     batch = _Batch(store, translator, link, source_lang, target_lang, on_article, report)
     chunk: dict[int, tuple[str, list[SentenceRow]]] = {}
     size = 0
-    for article_id in pending:
-        article = store.article(article_id, target_lang)
-        if article is None:  # deleted meanwhile
-            continue
-        # The hash is read before the sentences: if the English changes in
+    for article_id, content_hash in pending.items():
+        # The hash was read before the sentences: if the English changes in
         # between, the translation is saved as stale and redone next run.
         rows = store.sentences(article_id)
-        chunk[article_id] = (article.content_hash, rows)
+        chunk[article_id] = (content_hash, rows)
         size += len(rows)
         if size >= chunk_sentences:
             batch.translate(chunk)

@@ -189,15 +189,15 @@ class Store:
 
     # Translations ---------------------------------------------------------------
 
-    def pending(self, lang: str) -> list[int]:
-        """Ids of articles whose translation is missing or stale, oldest first."""
+    def pending(self, lang: str) -> dict[int, str]:
+        """Articles whose translation is missing or stale, oldest first: id → hash of their English."""
         sql = f"""
-            select a.id from articles a
+            select a.id, a.content_hash from articles a
             left join translations t on t.article_id = a.id and t.lang = ?
             where ({_STATUS_SQL}) != 'current'
             order by a.id
         """
-        return [row["id"] for row in self.db.query(sql, [lang])]
+        return {row["id"]: row["content_hash"] for row in self.db.query(sql, [lang])}
 
     def translation(self, article_id: int, lang: str) -> Translation | None:
         rows = list(
