@@ -66,8 +66,8 @@ def write_pages(folder: Path, copies: int) -> int:
 # -- measured processes -----------------------------------------------------------
 
 
-def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """Run `command`; return its wall seconds, peak resident MiB, and standard output."""
+def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, dict]:
+    """Run a worker; return its wall seconds and the JSON result it printed last."""
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     stdout, stderr = process.communicate()
@@ -75,9 +75,7 @@ def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[flo
     # Each worker reports its own peak (RUSAGE_CHILDREN would give the largest child so far).
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{stderr[-3000:]}")
-    lines = [line for line in stdout.splitlines() if line.startswith("{")]
-    peak = json.loads(lines[-1]).get("peak_mib", 0.0) if lines else 0.0
-    return seconds, peak, stdout
+    return seconds, json.loads(stdout.splitlines()[-1])
 
 
 def peak_mib() -> float:
@@ -96,17 +94,23 @@ def worker_sentences(db: Path) -> dict[int, list[tuple[str, list[str]]]]:
     return articles
 
 
-def worker_argos(args: argparse.Namespace) -> dict:
-    """(a) Argos's own path, paragraph by paragraph, with its default settings."""
+def worker_package(args: argparse.Namespace):
+    """The installed package under test, with Argos imported as the engine imports it."""
     from translator.engine import argos_environment
     from translator.packages import installed
 
-    info = next(p for p in installed(args.packages_dir) if p.name == args.package_name)
     with argos_environment(args.packages_dir, "cpu"):
-        import ctranslate2
-        from argostranslate import settings
-        from argostranslate.package import Package
-        from argostranslate.translate import apply_packaged_translation
+        import argostranslate.translate  # noqa: F401  (Argos reads its settings on first import)
+    return next(p for p in installed(args.packages_dir) if p.name == args.package_name)
+
+
+def worker_argos(args: argparse.Namespace) -> dict:
+    """(a) Argos's own path, paragraph by paragraph, with its default settings."""
+    info = worker_package(args)
+    import ctranslate2
+    from argostranslate import settings
+    from argostranslate.package import Package
+    from argostranslate.translate import apply_packaged_translation
 
     class Sentencizer:  # Argos's own splitters download models; split as the pipeline does
         def split_sentences(self, text: str) -> list[str]:
@@ -137,13 +141,9 @@ def worker_argos(args: argparse.Namespace) -> dict:
 
 def worker_limit(args: argparse.Namespace) -> dict:
     """(c) One translate_batch over every sentence, sorted by length, in large token batches."""
-    from translator.engine import argos_environment
-    from translator.packages import installed
-
-    info = next(p for p in installed(args.packages_dir) if p.name == args.package_name)
-    with argos_environment(args.packages_dir, "cpu"):
-        import ctranslate2
-        from argostranslate.package import Package
+    info = worker_package(args)
+    import ctranslate2
+    from argostranslate.package import Package
 
     tokenizer = Package(info.path).tokenizer
     sentences = [s for segs in worker_sentences(args.db).values() for _, ss in segs for s in ss]
@@ -193,8 +193,7 @@ def run_pipeline(work: Path, pages: Path, packages_dir: Path, package_name: str,
     subprocess.run([sys.executable, "-m", "translator", "import", str(pages)], env=env, check=True, capture_output=True)
     worker = [sys.executable, __file__, "worker", "run", "--threads", str(args.threads),
               "--beam-size", str(args.beam_size), "--batch-tokens", str(args.batch_tokens)]
-    seconds, peak, stdout = measured(worker, env)
-    result = json.loads(stdout.splitlines()[-1])
+    seconds, result = measured(worker, env)
     rerun_started = time.perf_counter()
     rerun = subprocess.run([sys.executable, "-m", "translator", "run"], env=env, check=True, capture_output=True, text=True)
     rerun_seconds = time.perf_counter() - rerun_started
@@ -206,7 +205,7 @@ def run_pipeline(work: Path, pages: Path, packages_dir: Path, package_name: str,
         "sent_to_model": model_sentences,
         "seconds": seconds,
         "sentences_per_second": sentences / seconds,
-        "peak_mib": peak,
+        "peak_mib": result["peak_mib"],
         "rerun_seconds": rerun_seconds,
         "rerun_output": rerun.stdout.strip(),
     }
@@ -257,8 +256,7 @@ def main(argv: list[str] | None = None) -> int:
                   "--package-name", info.name, "--threads", str(args.threads),
                   "--beam-size", str(args.beam_size), "--batch-tokens", str(args.batch_tokens)]
         for name, worker in (("c_limit", "limit"), ("a_argos", "argos")):
-            _, _, stdout = measured([sys.executable, __file__, "worker", worker, *common])
-            result = json.loads(stdout.splitlines()[-1])
+            _, result = measured([sys.executable, __file__, "worker", worker, *common])
             rounds[name].append({**result, "sentences_per_second": result["sentences"] / result["seconds"]})
         rounds["b_pipeline_beam4"].append(run_pipeline(work / f"b4-{n}", pages, packages_dir, info.name, beam4))
     for name, results in rounds.items():
