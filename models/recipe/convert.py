@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import struct
 import tarfile
 import time
 import zipfile
@@ -54,7 +55,15 @@ def pack(checkpoint: Path, sentencepiece_model: Path, extra_files: list[Path], o
     """Write pack.tar.000, .001, ... (each under 16 MiB) holding int8 weights and what export needs."""
     state = torch.load(checkpoint, map_location="cpu", weights_only=True)
     buffer = io.BytesIO()
-    torch.save({"model_config": state["model_config"], "weights": quantize(state["weights"])}, buffer)
+    torch.save(
+        {
+            "model_config": state["model_config"],
+            "weights": quantize(state["weights"]),
+            "step": state.get("step", 0),
+            "valid_loss": state.get("valid_loss"),
+        },
+        buffer,
+    )
     tar_bytes = io.BytesIO()
     with tarfile.open(fileobj=tar_bytes, mode="w") as tar:
         members = [("weights.pt", buffer.getvalue()), ("sentencepiece.model", sentencepiece_model.read_bytes())]
@@ -146,6 +155,12 @@ def vocabulary(sentencepiece_model: Path) -> list[str]:
     return [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
 
 
+def training_record(packed_dir: Path) -> dict:
+    """What metadata.json keeps of the training: model config, step, validation loss (for warm starts)."""
+    state = torch.load(packed_dir / "weights.pt", map_location="cpu", weights_only=True)
+    return {"model_config": state["model_config"], "step": state.get("step", 0), "valid_loss": state.get("valid_loss")}
+
+
 def export(packed_dir: Path, model_dir: Path) -> Path:
     """Build the CTranslate2 model (int8) in `model_dir` from an unpacked pack."""
     state = torch.load(packed_dir / "weights.pt", map_location="cpu", weights_only=True)
@@ -182,3 +197,111 @@ def make_package(
             archive.writestr(info, data)
     tmp.replace(out_file)
     return out_file
+
+
+_CT2_DTYPES = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float16}  # ctranslate2 DataType ids
+
+
+def read_ctranslate2(model_bin: Path) -> dict[str, np.ndarray]:
+    """The variables of a CTranslate2 `model.bin` (format of `ModelSpec._serialize`), aliases resolved.
+
+    Raises ValueError for a variable type this reader does not know (bfloat16
+    models are saved by `pack`/`export` as int8, so do not occur here).
+    """
+    raw = model_bin.read_bytes()
+    pos = 0
+
+    def take(fmt: str):
+        nonlocal pos
+        values = struct.unpack_from(fmt, raw, pos)
+        pos += struct.calcsize(fmt)
+        return values[0] if len(values) == 1 else values
+
+    def string() -> str:
+        nonlocal pos
+        length = take("H")
+        text = raw[pos : pos + length - 1].decode("utf-8")
+        pos += length
+        return text
+
+    take("I")  # binary version
+    string()  # spec name
+    take("I")  # revision
+    variables: dict[str, np.ndarray] = {}
+    for _ in range(take("I")):
+        name = string()
+        shape = [take("I") for _ in range(take("B"))]
+        type_id, size = take("B"), take("I")
+        if type_id not in _CT2_DTYPES:
+            raise ValueError(f"{model_bin}: variable {name} has CTranslate2 type {type_id}, not supported here")
+        variables[name] = np.frombuffer(raw, dtype=_CT2_DTYPES[type_id], count=size // np.dtype(_CT2_DTYPES[type_id]).itemsize, offset=pos).reshape(shape)
+        pos += size
+    for _ in range(take("I")):
+        alias, target = string(), string()
+        variables[alias] = variables[target]
+    return variables
+
+
+def _ct2_names(model_config: dict) -> dict[str, str]:
+    """model.Transformer parameter name → CTranslate2 variable name (fused QKV split in weights_from_package)."""
+    names = {"embedding.weight": "decoder/embeddings/weight"}  # the shared matrix; the others alias it
+
+    def norm(ours: str, theirs: str) -> None:
+        names[f"{ours}.weight"], names[f"{ours}.bias"] = f"{theirs}/gamma", f"{theirs}/beta"
+
+    def linear(ours: str, theirs: str) -> None:
+        names[f"{ours}.weight"], names[f"{ours}.bias"] = f"{theirs}/weight", f"{theirs}/bias"
+
+    for side, count in (("encoder", model_config["encoder_layers"]), ("decoder", model_config["decoder_layers"])):
+        for i in range(count):
+            ours, theirs = f"{side}.{i}", f"{side}/layer_{i}"
+            norm(f"{ours}.self_norm", f"{theirs}/self_attention/layer_norm")
+            linear(f"{ours}.self_attention.out", f"{theirs}/self_attention/linear_1")
+            norm(f"{ours}.ffn.norm", f"{theirs}/ffn/layer_norm")
+            linear(f"{ours}.ffn.inner", f"{theirs}/ffn/linear_0")
+            linear(f"{ours}.ffn.outer", f"{theirs}/ffn/linear_1")
+            if side == "decoder":
+                norm(f"{ours}.cross_norm", f"{theirs}/attention/layer_norm")
+                linear(f"{ours}.cross_attention.query", f"{theirs}/attention/linear_0")
+                linear(f"{ours}.cross_attention.out", f"{theirs}/attention/linear_2")
+        norm(f"{side}_norm", f"{side}/layer_norm")
+    return names
+
+
+def weights_from_package(package: Path, folder: Path) -> tuple[dict, dict[str, np.ndarray], int, Path]:
+    """A package made by `export`, back to model.Transformer weights (int8 dequantised), for a warm start.
+
+    Returns (model config, weights, training step it was exported at, its
+    SentencePiece model). Raises ValueError for a package without the training
+    record `export` writes into metadata.json (another model's package).
+    """
+    if folder.exists():
+        shutil.rmtree(folder)
+    with zipfile.ZipFile(package) as archive:
+        archive.extractall(folder)
+    (root,) = [p for p in folder.iterdir() if p.is_dir()]
+    metadata = json.loads((root / "metadata.json").read_text(encoding="utf-8"))
+    if "training" not in metadata:
+        raise ValueError(f"{package}: no training record in metadata.json; not a package this recipe made")
+    model_config = metadata["training"]["model_config"]
+    variables = read_ctranslate2(root / "model" / "model.bin")
+
+    def value(name: str) -> np.ndarray:
+        data = variables[name]
+        if data.dtype == np.int8:
+            return data.astype(np.float32) / variables[f"{name}_scale"].astype(np.float32)[:, None]
+        return data.astype(np.float32)
+
+    weights = {ours: value(theirs) for ours, theirs in _ct2_names(model_config).items()}
+    width = model_config["d_model"]
+    for side, count in (("encoder", model_config["encoder_layers"]), ("decoder", model_config["decoder_layers"])):
+        for i in range(count):
+            fused = [("self_attention", "self_attention/linear_0", ("query", "key", "value"))]
+            if side == "decoder":
+                fused.append(("cross_attention", "attention/linear_1", ("key", "value")))
+            for ours, theirs, parts in fused:
+                weight, bias = value(f"{side}/layer_{i}/{theirs}/weight"), value(f"{side}/layer_{i}/{theirs}/bias")
+                for k, part in enumerate(parts):
+                    weights[f"{side}.{i}.{ours}.{part}.weight"] = weight[k * width : (k + 1) * width]
+                    weights[f"{side}.{i}.{ours}.{part}.bias"] = bias[k * width : (k + 1) * width]
+    return model_config, weights, int(metadata["training"].get("step", 0)), root / "sentencepiece.model"

@@ -66,7 +66,14 @@ def step_prepare(config: dict, work: Path, corpus: Path) -> dict:
     return stats
 
 
-def step_train(config: dict, work: Path, device_name: str) -> dict:
+def step_train(config: dict, work: Path, device_name: str, resume: bool = False, package: Path | None = None) -> dict:
+    """Train (CPU or GPU). resume: from WORK/train/state.pt, or else from `package`'s own weights.
+
+    A warm start from a package uses the package's SentencePiece model, so the
+    ids it was trained on stay the same on a machine that prepared anew.
+    """
+    import shutil
+
     import torch
 
     import data
@@ -76,6 +83,16 @@ def step_train(config: dict, work: Path, device_name: str) -> dict:
     folder = work / "data"
     spm_model = folder / "spm.model"
     train_config = TrainConfig(**config["train"])
+    out = work / "train"
+    initial, initial_step = None, 0
+    if resume and not (out / "state.pt").exists() and package is not None and package.exists():
+        from convert import weights_from_package
+
+        model_dict, initial, initial_step, package_spm = weights_from_package(package, work / "warm-start")
+        if {k: v for k, v in model_dict.items() if k != "vocab_size"} != config["model"]:
+            raise SystemExit(f"{package} was trained with model {model_dict}, not this config's {config['model']}")
+        shutil.copyfile(package_spm, spm_model)
+        initial = {k: torch.from_numpy(v) for k, v in initial.items()}
 
     def corpus(name: str) -> Corpus:
         pairs = data.read_pairs(folder, name)
@@ -92,8 +109,18 @@ def step_train(config: dict, work: Path, device_name: str) -> dict:
         torch.backends.cuda.matmul.allow_tf32 = True
     else:
         torch.set_num_threads(threads())
-    out = work / "train"
-    return train(model_config, train_config, corpus("train"), corpus("valid"), out / "checkpoint.pt", out / "log.jsonl", device)
+    return train(
+        model_config,
+        train_config,
+        corpus("train"),
+        corpus("valid"),
+        out / "checkpoint.pt",
+        out / "log.jsonl",
+        device,
+        resume=resume,
+        initial_weights=initial,
+        initial_step=initial_step,
+    )
 
 
 def step_pack(work: Path, out: Path) -> list[Path]:
@@ -108,7 +135,7 @@ def step_pack(work: Path, out: Path) -> list[Path]:
 
 
 def step_export(config: dict, work: Path, parts: Path, out_file: Path) -> Path:
-    from convert import export, make_package, unpack
+    from convert import export, make_package, training_record, unpack
 
     unpacked = unpack(sorted(parts.glob("pack.tar.*")), work / "export")
     model_dir = export(unpacked, work / "export" / "model")
@@ -127,6 +154,7 @@ def step_export(config: dict, work: Path, parts: Path, out_file: Path) -> Path:
             "(CC BY-SA 3.0), Tatoeba (CC BY 2.0 FR) and WMT general test sets."
         ),
         "description": config.get("description", ""),
+        "training": training_record(unpacked),
     }
     return make_package(model_dir, unpacked / "sentencepiece.model", HERE / "PACKAGE_README.md", metadata, out_file)
 
@@ -161,6 +189,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--package", type=Path, help="the .argosmodel to score (evaluate)")
     parser.add_argument("--sweep", action="store_true", help="evaluate: compare decoding settings")
     parser.add_argument("--limit", type=int, help="evaluate: only the first N dev sentences")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="train: continue from WORK/train/state.pt, or else from the shipped package's weights",
+    )
     args = parser.parse_args(argv)
 
     config = load_config(args.config)
@@ -170,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.step == "prepare":
         results = step_prepare(config, args.work, args.corpus)
     elif args.step == "train":
-        results = step_train(config, args.work, args.device)
+        results = step_train(config, args.work, args.device, args.resume, args.package or out)
     elif args.step == "pack":
         results = [str(p) for p in step_pack(args.work, parts)]
     elif args.step == "export":
