@@ -24,8 +24,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from translator.glossary import read_glossary_csv  # noqa: E402
-from translator.qa import Check, SentencePair, check_article  # noqa: E402
+from translator.glossary import read_glossary_csv
+from translator.qa import Check, SentencePair, check_article
 
 NTREX = REPO.parent / "shared" / "corpus" / "dev" / "ntrex-dev.tsv"
 

@@ -14,8 +14,8 @@ from translator.glossary import GlossaryEntry, GlossaryFormatError, find_terms, 
 from translator.qa import (
     Check,
     Flag,
-    Severity,
     SentencePair,
+    Severity,
     check_article,
     check_sentence,
     japanese_values,
@@ -154,7 +154,9 @@ def test_allowed_latin_is_not_flagged(japanese: str) -> None:
 
 
 def test_english_left_in_the_japanese() -> None:
-    flags = check_sentence("Rubio watched it on six television networks.", "Rubio氏は6つのtelevision networksで観ていた。")
+    flags = check_sentence(
+        "Rubio watched it on six television networks.", "Rubio氏は6つのtelevision networksで観ていた。"
+    )
     assert [f for f in flags if f.check is Check.ENGLISH_LEFT] == [
         Flag(
             Check.ENGLISH_LEFT,
@@ -176,9 +178,15 @@ def test_full_width_latin_counts_as_latin() -> None:
 
 
 def test_repetition_loops() -> None:
-    assert summary(check_sentence("The cartels are violent.", "カルテルは暴力的だ。カルテルは暴力的だ。カルテルは暴力的だ。")) == [
+    assert summary(
+        check_sentence("The cartels are violent.", "カルテルは暴力的だ。カルテルは暴力的だ。カルテルは暴力的だ。")
+    ) == [
         ("repetition", "error", "'カルテルは暴力的だ。' repeated 3 times"),
-        ("length_ratio", "warning", "the Japanese is 1.25 times the English's length: unusually long (expected 0.25-1.0)"),
+        (
+            "length_ratio",
+            "warning",
+            "the Japanese is 1.25 times the English's length: unusually long (expected 0.25-1.0)",
+        ),
     ]
     assert summary(check_sentence("It is so.", "それはははははそうだ。")) == [
         ("repetition", "error", "'は' repeated 5 times")
@@ -224,7 +232,11 @@ def test_truncation() -> None:
 
 def test_length_ratio() -> None:
     assert summary(check_sentence("The cartels are violent and the government knows it well.", "カルテル。")) == [
-        ("length_ratio", "warning", "the Japanese is 0.09 times the English's length: unusually short (expected 0.25-1.0)")
+        (
+            "length_ratio",
+            "warning",
+            "the Japanese is 0.09 times the English's length: unusually short (expected 0.25-1.0)",
+        )
     ]
     assert check_sentence("Yes.", "はい。") == []  # short English is not measured
 
@@ -237,7 +249,9 @@ def test_glossary_terms() -> None:
     assert check_sentence(english, "シェインバウム氏は、シナロア・カルテルは強いと述べた。", glossary=GLOSSARY) == []
     assert check_sentence(english, "シャインバウム氏は、シナロアカルテルは強いと述べた。", glossary=GLOSSARY) == [
         Flag(Check.GLOSSARY, Severity.ERROR, "glossary: 'Sheinbaum' should be シェインバウム", en_span=(0, 9)),
-        Flag(Check.GLOSSARY, Severity.ERROR, "glossary: 'Sinaloa cartel' should be シナロア・カルテル", en_span=(19, 33)),
+        Flag(
+            Check.GLOSSARY, Severity.ERROR, "glossary: 'Sinaloa cartel' should be シナロア・カルテル", en_span=(19, 33)
+        ),
     ]
 
 
@@ -268,7 +282,10 @@ def test_read_glossary_csv(tmp_path: Path) -> None:
 
 def test_one_name_written_two_ways_in_an_article() -> None:
     pairs = [
-        ("President Claudia Sheinbaum told a news conference.", "クラウディア・シェインバウム大統領は記者会見で語った。"),
+        (
+            "President Claudia Sheinbaum told a news conference.",
+            "クラウディア・シェインバウム大統領は記者会見で語った。",
+        ),
         SentencePair("Sheinbaum said Mexico would act.", "シェインボーム氏は、メキシコは行動すると述べた。"),
         ("Rubio agreed with Sheinbaum.", "ルビオ氏はシェインバウム氏に同意した。"),
     ]
@@ -311,3 +328,43 @@ def test_number_check_rarely_fires_on_human_references() -> None:
     )
     assert len(rows) == 1007
     assert flagged / len(rows) < 0.02  # the target: under 2 per 100 sentences
+
+
+# -- the measurement script ----------------------------------------------------------------
+
+
+def test_qa_refs_reports_rates_and_examples(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(REPO / "bench"))
+    import qa_refs
+
+    dev = tmp_path / "dev.tsv"
+    dev.write_text(
+        "doc_id\ten\tja\n"
+        "a\tSheinbaum wins 25% of the vote\tシェインバウム氏、25%を得票\n"
+        "a\tSheinbaum said 480,000 people voted.\tシェインボーム氏は48万人が投票したと述べた。\n"
+        "b\tRubio met X on Feb. 21.\tルビオ氏は2月21日にXと会った。\n",
+        encoding="utf-8",
+    )
+    hyp = tmp_path / "hyp.txt"
+    hyp.write_text(
+        "シェインバウム氏、得票\nシェインバウム氏は48万人が投票したと述べた。\nRubio氏は3月21日に会った。\n",
+        encoding="utf-8",
+    )
+    assert qa_refs.main(["--dev", str(dev), "--hyp", str(hyp), "--examples", "1"]) == 0
+    out = capsys.readouterr().out
+    assert f"{hyp}: 3 sentences, 2 documents" in out
+    assert "number                     2    66.67   error 2" in out
+    assert "english_left               1    33.33   warning 1" in out
+    assert "name_consistency           0     0.00   -" in out
+    assert "== number: 2 flags, 1 shown" in out
+
+    assert qa_refs.main(["--dev", str(dev)]) == 0  # the references themselves
+    out = capsys.readouterr().out
+    assert "name_consistency           1    33.33   warning 1" in out
+    assert "[3] warning: Sheinbaum is written シェインボーム here but シェインバウム in sentence 1" in out
+
+    hyp.write_text("一行だけ\n", encoding="utf-8")
+    assert qa_refs.main(["--dev", str(dev), "--hyp", str(hyp)]) == 1
+    assert capsys.readouterr().err == f"{hyp}: 1 lines for 3 dev sentences\n"
