@@ -1,8 +1,8 @@
 """Japanese news style: applied to machine output, checked in editors' edits.
 
-The convention is that of Japanese newspapers and their news sites, Kyodo News's
-『記者ハンドブック』 (the stylebook most Japanese papers follow), as written
-horizontally on the web:
+The convention is Kyodo News's 『記者ハンドブック』, the stylebook of Kyodo and the
+papers it serves, as their news sites write it horizontally. Where the handbook
+leaves a choice, or where a rule here departs from it, the rule says so.
 
 - ``quotes``: quotations in 「」; a quotation inside one in 『』 (and 「」 again one
   level further in). English quotation marks become 「」: “…” and "…" always,
@@ -13,15 +13,17 @@ horizontally on the web:
   digits the ASCII forms stay (U.S., 3.5, 10:15, Yahoo!). No 。 before a closing
   」 or 』 (「怒っている」と述べた). A dash between Japanese is ― (" - ", "--",
   "–", "—").
-- ``width``: Latin letters, digits and % are half-width in running text (ＡＩ→AI,
-  ２５％→25%); katakana is never half-width (ｶﾀｶﾅ→カタカナ).
+- ``width``: Latin letters and digits are half-width in running text (ＡＩ→AI,
+  ２５→25), and so is % with them (our choice: ２５％→25%); katakana is never
+  half-width (ｶﾀｶﾅ→カタカナ).
 - ``spacing``: no space next to Japanese characters (Japanese is written without
   spaces; "weather.com は" → "weather.comは", "105 万人" → "105万人"); a space
   between katakana words is the 中黒 that separates the parts of a foreign name
   (マイク ペンス → マイク・ペンス). Spaces between Latin words stay.
 - ``numbers``: from 10,000 up, 万/億/兆 with digits and no commas (200,000 →
   20万; 1,234,567 → 123万4567; 1,500億 → 1500億); below that, no thousands comma
-  (3,000 → 3000). 千/百/十 are not used as units, so years and counts read alike.
+  (3,000 → 3000). 千/百/十 are not used as units (the handbook allows 3千 for a
+  round figure; we keep 3000, as a year 2000年 is written).
   Only comma-grouped numbers, and plain ones of five digits or more followed by
   Japanese (a counter: 10000人 → 1万人), are rewritten: phone numbers, codes and
   numbers glued to Latin text or currency signs are left alone.
@@ -31,8 +33,9 @@ horizontally on the web:
 idempotent); `style_issues(text)` lists, without changing anything, what the
 rules find in the text as it stands, each with a span and the suggested text
 (fixing one may expose another, as a space left beside a new ：). The two agree:
-a text has no issues exactly when applying the style leaves it unchanged. Kanji numerals
-(一部, 二大政党) are never touched: whether they are idioms or counts needs a reader.
+a text has no issues exactly when applying the style leaves it unchanged. Kanji
+numerals (一部, 二大政党) are never touched: whether they are idioms or counts
+needs a reader, as does the choice between 『』 for a title and 「」 for a quotation.
 """
 
 from __future__ import annotations
@@ -84,7 +87,10 @@ class StyleIssue:
 _Edit = tuple[int, int, str]
 
 # Kana, kanji and full-width punctuation: the characters that make a neighbour "Japanese".
-_JA = r"\u3001-\u303F\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65"
+_JA = (
+    r"\u3001-\u303F\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF"  # CJK punctuation, kana, kanji
+    r"\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65"  # full-width punctuation
+)
 _JA_CHAR = re.compile(f"[{_JA}]")
 
 
@@ -105,15 +111,15 @@ def _neighbour(text: str, index: int, step: int) -> str:
 
 
 def _width(text: str, headline: bool) -> list[_Edit]:
-    edits = []
-    for match in re.finditer(r"[Ａ-Ｚａ-ｚ０-９％]+|[\uFF61-\uFF9F]+", text):
-        piece = match.group()
-        if piece[0] in "％" or "Ａ" <= piece[0] <= "ｚ" or "０" <= piece[0] <= "９":
-            new = jaconv.z2h(piece, kana=False, ascii=True, digit=True)
-        else:
-            new = jaconv.h2z(piece, kana=True, ascii=False, digit=False)
-        edits.append((match.start(), match.end(), new))
-    return edits
+    edits = [
+        (m.start(), m.end(), jaconv.z2h(m.group(), kana=False, ascii=True, digit=True))
+        for m in re.finditer(r"[Ａ-Ｚａ-ｚ０-９％]+", text)
+    ]
+    edits += [
+        (m.start(), m.end(), jaconv.h2z(m.group(), kana=True, ascii=False, digit=False))
+        for m in re.finditer(r"[\uFF61-\uFF9F]+", text)  # half-width katakana and ｡｢｣､･
+    ]
+    return sorted(edits)
 
 
 _CLOSERS = {"「": "」", "『": "』"}
@@ -155,11 +161,12 @@ def _punctuation(text: str, headline: bool) -> list[_Edit]:
     for index, char in enumerate(text):
         before, after = _neighbour(text, index - 1, -1), _neighbour(text, index + 1, 1)
         between_digits = index > 0 and text[index - 1].isdigit() and index + 1 < len(text) and text[index + 1].isdigit()
+        # , : ; between Japanese and anything; . ! ? right after Japanese (not an ellipsis's dots).
+        joins = char in ",:;" and not between_digits and (_is_ja(before) or _is_ja(after))
+        ends = char in ".!?" and _is_ja(text[index - 1] if index else "") and text[index + 1 : index + 2] != "."
         if char in "，．":
             edits.append((index, index + 1, {"，": ",", "．": "."}[char] if between_digits else _FULL[char]))
-        elif char in ",:;" and not between_digits and (_is_ja(before) or _is_ja(after)):
-            edits.append((index, index + 1, _FULL[char]))
-        elif char in ".!?" and _is_ja(text[index - 1] if index else "") and text[index + 1 : index + 2] != ".":
+        elif joins or ends:
             edits.append((index, index + 1, _FULL[char]))
     # A dash between Japanese: spaced hyphen, double hyphen, en or em dash. (An unspaced
     # hyphen may join a name, ジャン-ポール, whose Japanese form is another matter.)
