@@ -6,11 +6,15 @@ import lzma
 import socket
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
+from typing import Iterable
 
 import pytest
 
 from translator import config
+from translator.journal import JST, Headline, Page, render_page
+from translator.news import Block, BlockKind
 from translator.engine import EngineStats
 from translator.store import Store
 
@@ -72,17 +76,29 @@ def fake_engine() -> FakeEngine:
     return FakeEngine()
 
 
-def page_text(
+def jst(*parts: int) -> datetime:
+    """A time in Japan time, as the journal gives it: jst(2025, 2, 21, 18, 38)."""
+    return datetime(*parts, tzinfo=JST)
+
+
+def subheading(text: str) -> Block:
+    return Block(BlockKind.SUBHEADING, text)
+
+
+def page(
     headline: str,
-    paragraphs: list[str],
-    stamp: str = "2025/02/21 18:38",
-    sidebar: list[str] = (),
-) -> str:
-    """A page in the journal's layout."""
-    lines = ["HOME > AFP-JIJI PRESS NEWS JOURNAL > Article", headline, *paragraphs, f"({stamp})"]
-    lines.append("Click Here for Japanese TranslationAFP-JIJI PRESS NEWS JOURNAL")
-    lines += [f"- {entry}" for entry in sidebar]
-    return "\n".join(lines) + "\n"
+    body: Iterable[str | Block] = ("Body.",),
+    published: datetime = jst(2025, 2, 21, 18, 38),
+    sidebar: Iterable[tuple[datetime, str]] = (),
+) -> Page:
+    """A Page: strings in `body` are paragraphs; sidebar entries are (time, headline)."""
+    blocks = tuple(b if isinstance(b, Block) else Block(BlockKind.PARAGRAPH, b) for b in body)
+    return Page(headline, published, blocks, tuple(Headline(h, when) for when, h in sidebar))
+
+
+def page_text(*args, **kwargs) -> str:
+    """The same page in the journal's layout, as a file holds it."""
+    return render_page(page(*args, **kwargs))
 
 
 # A made-up parallel corpus in the shared corpus's file formats: small enough to

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, SEED, page_text
+from .conftest import REPO, SEED, jst, page_text
 
 TRANSLATE = [sys.executable, "-m", "translator"]
 NO_NETWORK = ["unshare", "-n"] if shutil.which("unshare") and subprocess.run(
@@ -65,7 +65,7 @@ def test_killed_run_leaves_whole_articles_and_resumes(desk):
             page_text(
                 f"Story {n}: the army met the police",
                 [f"The president met the minister on Monday {n}. The city warned the court today."] * 3,
-                stamp=f"2025/03/{1 + n % 28:02d} {n % 24:02d}:{n % 60:02d}",
+                published=jst(2025, 3, 1 + n % 28, n % 24, n % 60),
             ),
             encoding="utf-8",
         )

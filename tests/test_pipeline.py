@@ -3,10 +3,11 @@ import pytest
 from translator import pipeline
 from translator.config import resolve
 from translator.errors import TranslationUnavailable
-from translator.importer import import_paths, parse_page, save_page
+from translator.importer import import_paths, save_page
+from translator.journal import parse_page
 from translator.views import article_view
 
-from .conftest import SEED, FakeEngine, page_text
+from .conftest import SEED, FakeEngine, jst, page
 
 LINK = resolve().link
 
@@ -29,12 +30,10 @@ def translated_counts(store):
 
 def many_pages(count: int) -> list:
     return [
-        parse_page(
-            page_text(
-                f"Story {n} headline",
-                [f"Paragraph one of story {n}. It has two sentences.", "TOKYO (AFP) - Boilerplate line."],
-                stamp=f"2025/03/{1 + n % 28:02d} {n % 24:02d}:00",
-            )
+        page(
+            f"Story {n} headline",
+            [f"Paragraph one of story {n}. It has two sentences.", "TOKYO (AFP) - Boilerplate line."],
+            published=jst(2025, 3, 1 + n % 28, n % 24, 0),
         )
         for n in range(count)
     ]

@@ -3,11 +3,11 @@ import wcwidth
 
 from translator.engine import EngineStats
 from translator.errors import TranslationUnavailable
-from translator.importer import parse_page, save_page
+from translator.importer import save_page
 from translator.pipeline import run
 from translator.review import render_review
 
-from .conftest import page_text
+from .conftest import page, subheading
 
 
 class JapaneseEngine:
@@ -20,13 +20,10 @@ class JapaneseEngine:
 
 @pytest.fixture
 def reviewed(store):
-    page = parse_page(
-        page_text(
-            "Headline here",
-            ["First sentence is here. Second one follows it closely.", "- A subheading -", "Last paragraph."],
-        )
+    save_page(
+        store,
+        page("Headline here", ["First sentence is here. Second one follows it closely.", subheading("A subheading"), "Last paragraph."]),
     )
-    save_page(store, page)
     run(store, lambda: JapaneseEngine(), lambda i, lang: f"/{i}/{lang}")
     return store
 
@@ -54,6 +51,6 @@ def test_markers_and_sentences(reviewed):
 
 
 def test_needs_a_current_translation(store):
-    save_page(store, parse_page(page_text("Headline", ["Body."])))
+    save_page(store, page("Headline", ["Body."]))
     with pytest.raises(TranslationUnavailable):
         render_review(store, 1, 80)

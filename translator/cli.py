@@ -12,7 +12,7 @@ from typing import Any, Callable
 import click
 
 from . import config as settings
-from . import importer, packages, pipeline, review, views
+from . import importer, journal, packages, pipeline, review, views
 from .engine import load_engine
 from .errors import NoPackageError, TranslateError
 from .store import opened
@@ -179,7 +179,7 @@ def show(flags: dict, article_id: int, lang: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(view.as_json(), ensure_ascii=False, indent=2))
     else:
-        click.echo(views.render_article(view))
+        click.echo(journal.render_article(view))
 
 
 @cli.command(name="list")

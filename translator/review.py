@@ -9,8 +9,10 @@ from itertools import zip_longest
 
 import wcwidth
 
+from .journal import journal_time
+from .news import BlockKind
 from .store import Store
-from .views import current_translation, get_article, journal_time, translated_text
+from .views import current_translation, get_article, translated_text
 
 SEPARATOR = " │ "
 MIN_WIDTH = 40
@@ -39,14 +41,14 @@ def render_review(store: Store, article_id: int, width: int, lang: str = "ja") -
         f"{lang} by {translation.package} {translation.package_version}".rstrip(),
     ]
     paragraph = 0
-    for segment in store.segments(article_id):
-        if segment.kind == "paragraph":
+    for position, block in enumerate(store.blocks(article_id)):
+        if block.kind == BlockKind.PARAGRAPH:
             paragraph += 1
             label = f"¶ {paragraph}"
         else:
-            label = segment.kind
+            label = block.kind
         lines.append(_marker(label, width))
-        pairs = zip(segment.sentences, translated_text(segment, translation))
+        pairs = zip(block.sentences, translated_text(position, block, translation))
         for index, (english, translated) in enumerate(pairs):
             if index:  # an empty row between sentences keeps them apart
                 lines.append(" " * left + SEPARATOR.rstrip())

@@ -17,24 +17,17 @@ from sqlite_utils import Database
 
 from . import migrations
 from .errors import StoreError
+from .news import Block, BlockKind, Status
 
-# The Japanese status of an article, derived, never stored: no translation row,
-# a row made from other English than the article has now, or a current one.
-_STATUS_SQL = """
+# The status of an article's translation, derived, never stored: no translation
+# row, a row made from other English than the article has now, or a current one.
+_STATUS_SQL = f"""
 case
-  when t.article_id is null then 'missing'
-  when t.source_hash != a.content_hash then 'stale'
-  else 'current'
+  when t.article_id is null then '{Status.MISSING}'
+  when t.source_hash != a.content_hash then '{Status.STALE}'
+  else '{Status.CURRENT}'
 end
 """
-
-
-@dataclass(frozen=True)
-class Segment:
-    position: int  # 0 is the headline
-    kind: str  # "headline", "paragraph" or "subheading"
-    text: str
-    sentences: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -44,7 +37,7 @@ class Article:
     published: str
     full_page: bool
     content_hash: str
-    status: str  # of its translation in the language asked for
+    status: Status  # of its translation in the language asked for
     link: str | None  # to that translation, once it has existed
 
 
@@ -109,9 +102,12 @@ class Store:
         full_page: bool,
         content_hash: str,
         source: str | None,
-        segments: Sequence[Segment],
+        blocks: Sequence[Block],
     ) -> int:
-        """Insert (article_id None) or replace an article and all its segments, atomically."""
+        """Insert (article_id None) or replace an article and all its blocks, atomically.
+
+        `blocks` start with the headline; a block's position is its index.
+        """
         now = _now()
         fields = {
             "headline": headline,
@@ -130,13 +126,13 @@ class Store:
                 for table in ("segments", "sentences"):
                     self.db[table].delete_where("article_id = ?", [article_id])
             self.db["segments"].insert_all(
-                {"article_id": article_id, "position": s.position, "kind": s.kind, "text": s.text}
-                for s in segments
+                {"article_id": article_id, "position": position, "kind": b.kind, "text": b.text}
+                for position, b in enumerate(blocks)
             )
             self.db["sentences"].insert_all(
-                {"article_id": article_id, "position": s.position, "idx": i, "text": text}
-                for s in segments
-                for i, text in enumerate(s.sentences)
+                {"article_id": article_id, "position": position, "idx": i, "text": text}
+                for position, b in enumerate(blocks)
+                for i, text in enumerate(b.sentences)
             )
         return article_id  # type: ignore[return-value]
 
@@ -162,18 +158,18 @@ class Store:
                 published=row["published"],
                 full_page=bool(row["full_page"]),
                 content_hash=row["content_hash"],
-                status=row["status"],
+                status=Status(row["status"]),
                 link=row["link"],
             )
             for row in self.db.query(sql, params)
         ]
 
-    def segments(self, article_id: int) -> list[Segment]:
+    def blocks(self, article_id: int) -> list[Block]:
         sentences: dict[int, list[str]] = {}
         for position, _, text in self.sentences(article_id):
             sentences.setdefault(position, []).append(text)
         return [
-            Segment(row["position"], row["kind"], row["text"], tuple(sentences.get(row["position"], ())))
+            Block(BlockKind(row["kind"]), row["text"], tuple(sentences.get(row["position"], ())))
             for row in self.db["segments"].rows_where(
                 "article_id = ?", [article_id], order_by="position"
             )
@@ -194,7 +190,7 @@ class Store:
         sql = f"""
             select a.id, a.content_hash from articles a
             left join translations t on t.article_id = a.id and t.lang = ?
-            where ({_STATUS_SQL}) != 'current'
+            where ({_STATUS_SQL}) != '{Status.CURRENT}'
             order by a.id
         """
         return {row["id"]: row["content_hash"] for row in self.db.query(sql, [lang])}
