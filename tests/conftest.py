@@ -14,8 +14,7 @@ import pytest
 
 from translator import config
 from translator.journal import JST, Headline, Page, render_page
-from translator.news import Block, BlockKind
-from translator.engine import EngineStats
+from translator.news import Block, BlockKind, Hypothesis
 from translator.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,21 +49,24 @@ def store(tmp_path: Path):
 
 
 class FakeEngine:
-    """Stands in for a model: '<訳>' + English, and a record of every call."""
+    """Stands in for a model: '<訳>' + English, and a record of every call.
+
+    Sentences in `truncated` come back marked as cut at the length limit.
+    """
 
     package = "fake-en_ja"
     package_version = "1.0"
 
-    def __init__(self, fail_on_call: int | None = None, cut: int = 0):
+    def __init__(self, fail_on_call: int | None = None, truncated: Iterable[str] = ()):
         self.calls: list[list[str]] = []
         self.fail_on_call = fail_on_call
-        self.stats = EngineStats(cut=cut)
+        self.truncated = set(truncated)
 
     def translate(self, sentences):
         self.calls.append(list(sentences))
         if self.fail_on_call is not None and len(self.calls) == self.fail_on_call:
             raise KeyboardInterrupt
-        return [f"<訳>{s}" for s in sentences]
+        return [Hypothesis(f"<訳>{s}" if s.strip() else "", s in self.truncated, -1.0) for s in sentences]
 
     @property
     def sentences_seen(self) -> list[str]:

@@ -14,6 +14,11 @@ from translator.cli import cli
 
 from .conftest import SEED, FakeEngine
 
+TWO_SEED_SENTENCES = [
+    "Mexico adjusting strategy",
+    "The lawsuit could lead to a new charge of alleged complicity with terrorist groups, she said.",
+]
+
 
 def invoke(*args: str, input: str | None = None):
     return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
@@ -79,7 +84,7 @@ def test_run_summary_then_nothing_to_do(fake):
 
 
 def test_run_warns_about_cut_translations(monkeypatch):
-    monkeypatch.setattr(cli_module, "load_engine", lambda config: FakeEngine(cut=2))
+    monkeypatch.setattr(cli_module, "load_engine", lambda config: FakeEngine(truncated=TWO_SEED_SENTENCES))
     invoke("import", str(SEED))
     result = invoke("run")
     assert result.exit_code == 0

@@ -1,9 +1,9 @@
 import pytest
 import wcwidth
 
-from translator.engine import EngineStats
 from translator.errors import TranslationUnavailable
 from translator.importer import save_page
+from translator.news import Hypothesis
 from translator.pipeline import run
 from translator.review import render_review
 
@@ -12,10 +12,9 @@ from .conftest import page, subheading
 
 class JapaneseEngine:
     package, package_version = "fake", "1"
-    stats = EngineStats()
 
     def translate(self, sentences):
-        return ["大統領は木曜日、記者会見でこう述べた。" * (1 + len(s) // 40) for s in sentences]
+        return [Hypothesis("大統領は木曜日、記者会見でこう述べた。" * (1 + len(s) // 40)) for s in sentences]
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import click
 from . import config as settings
 from . import importer, journal, packages, pipeline, review, views
 from .engine import load_engine
-from .errors import NoPackageError, TranslateError
+from .errors import TranslateError
 from .store import opened
 
 EXIT_INTERRUPTED = 130
@@ -154,9 +154,9 @@ def run(flags: dict, **engine: Any) -> None:
         f"{report.sentences} sentences ({report.translated} new to the model) "
         f"in {report.seconds:.1f} s: {report.sentences_per_second:.1f} sentences/s"
     )
-    if report.cut:
+    if report.truncated:
         click.echo(
-            f"Warning: {_count(report.cut, 'translation')} reached the length limit and may be cut short: "
+            f"Warning: {_count(report.truncated, 'translation')} reached the length limit and may be cut short: "
             "check them in `translate review`.",
             err=True,
         )
@@ -253,15 +253,11 @@ def models_list(flags: dict) -> None:
     """
     cfg = _config(flags)
     packages.install_bundled(cfg.models_dir, cfg.packages_dir)
-    found = packages.installed(cfg.packages_dir)
-    try:
-        used = packages.pick(found, name=cfg.package).name
-    except NoPackageError:
-        used = None
-    if not found:
+    found = packages.listing(cfg.packages_dir, name=cfg.package)
+    if not found.installed:
         click.echo(f"No packages installed in {cfg.packages_dir}/")
-    for info in found:
-        mark = "*" if info.name == used else " "
+    for info in found.installed:
+        mark = "*" if info == found.in_use else " "
         click.echo(f"{mark} {info.name}  {info.pair}  {info.package_version or '-'}")
 
 

@@ -68,3 +68,17 @@ class ArticleView:
             "body": [{"kind": block.kind, "text": block.text} for block in self.body],
             "link": self.link,
         }
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """The machine translation of one sentence.
+
+    `truncated`: the output reached its length limit and may be cut short.
+    `score`: CTranslate2's score of the hypothesis (a log-probability; higher is
+    better), None where no model was run (an empty sentence).
+    """
+
+    text: str
+    truncated: bool = False
+    score: float | None = None

@@ -26,7 +26,7 @@ class RunReport:
     articles: int = 0
     sentences: int = 0  # in the articles translated
     translated: int = 0  # sent to the model (the rest were known already)
-    cut: int = 0  # translations that reached the length limit
+    truncated: int = 0  # new translations that reached the length limit
     seconds: float = 0.0
 
     @property
@@ -72,7 +72,6 @@ def run(
             chunk, size = {}, 0
     if chunk:
         batch.translate(chunk)
-    report.cut = translator.stats.cut
     report.seconds = time.perf_counter() - started
     return report
 
@@ -97,8 +96,10 @@ class _Batch:
         new = sources - self.known.keys()
         self.known.update(self.store.remembered(new, lang, translator.package, translator.package_version))
         todo = sorted(sources - self.known.keys())
-        self.known.update(zip(todo, translator.translate(todo)))
+        results = translator.translate(todo)
+        self.known.update(zip(todo, (result.text for result in results)))
         self.report.translated += len(todo)
+        self.report.truncated += sum(result.truncated for result in results)
 
         for article_id, (content_hash, rows) in chunk.items():
             self.store.save_translation(
@@ -121,5 +122,5 @@ def translate_lines(translator: Engine, lines: Sequence[str], lang: str = "ja") 
     """Each line split into sentences, all translated in one batch, joined back per line."""
     split = [split_sentences(line) for line in lines]
     unique = sorted({sentence for sentences in split for sentence in sentences})
-    translated = dict(zip(unique, translator.translate(unique)))
+    translated = {s: result.text for s, result in zip(unique, translator.translate(unique))}
     return [join_sentences([translated[s] for s in sentences], lang) for sentences in split]
