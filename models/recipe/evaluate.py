@@ -48,9 +48,9 @@ def evaluate(
         loaded.translate(["Warm-up: load the model before timing."])
         for decoding in decodings:
             started = time.perf_counter()
-            results = loaded.with_decoding(decoding).translate(sources)
+            outputs = loaded.with_decoding(decoding).translate(sources)
             seconds = time.perf_counter() - started
-            hypotheses = [result.text for result in results]
+            hypotheses = [output.text for output in outputs]
             results.append(
                 {
                     "decoding": asdict(decoding),
@@ -58,7 +58,7 @@ def evaluate(
                     "sentences": len(sources),
                     "seconds": round(seconds, 2),
                     "sentences_per_second": round(len(sources) / seconds, 1),
-                    "cut_at_length_limit": sum(result.truncated for result in results),
+                    "cut_at_length_limit": sum(output.truncated for output in outputs),
                     "examples": [
                         {"en": s, "ja": h, "reference": r}
                         for s, h, r in list(zip(sources, hypotheses, references))[:3]
