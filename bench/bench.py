@@ -91,7 +91,7 @@ def worker_sentences(db: Path) -> dict[int, list[tuple[str, list[str]]]]:
 
     store = Store.open(db)
     articles = {}
-    for article in store.articles():
+    for article in store.articles("ja"):
         articles[article.id] = [(s.kind, list(s.sentences)) for s in store.blocks(article.id)]
     store.close()
     return articles

@@ -89,7 +89,7 @@ def test_run_warns_about_cut_translations(monkeypatch):
     result = invoke("run")
     assert result.exit_code == 0
     assert result.stderr == (
-        "Warning: 2 translations reached the length limit and may be cut short: check them in `translate review`.\n"
+        "Warning: 2 translations reached the length limit and may be cut short: `translate review` marks them (article 1).\n"
     )
 
 

@@ -90,9 +90,9 @@ def test_killed_run_leaves_whole_articles_and_resumes(desk):
         partial = connection.execute(
             """
             select a.id from articles a
-            where (select count(*) from translated_sentences t where t.article_id = a.id)
-                  not in (0, (select count(*) from sentences s where s.article_id = a.id))
-               or (select count(*) from translated_sentences t where t.article_id = a.id) > 0
+            where (select count(*) from sentence_translations t where t.article_id = a.id)
+                  not in (0, (select count(distinct source_hash) from sentences s where s.article_id = a.id))
+               or (select count(*) from sentence_translations t where t.article_id = a.id) > 0
                   and not exists (select 1 from translations t where t.article_id = a.id)
             """
         ).fetchall()

@@ -28,7 +28,7 @@ def test_import_folder_reports_bad_files_and_keeps_the_good(store, tmp_path: Pat
         f"{folder / 'b.txt'}: missing the breadcrumb line ('HOME > ...') at the top",
         f"{tmp_path / 'missing.txt'}: No such file or directory",
     ]
-    assert store.counts()["articles"] == 42
+    assert store.db["articles"].count == 42
 
 
 def test_reimport_changes_nothing(store):
@@ -42,8 +42,8 @@ def test_reimport_changes_nothing(store):
 def test_sidebar_article_is_completed_by_its_page(store):
     import_paths(store, [SEED])
     stub = store.find_article("2025-02-21T18:37:00+09:00", "Spain's ex-football boss Luis Rubiales fined over forced kiss")
-    assert stub["full_page"] == 0
-    assert [b.kind for b in store.blocks(stub["id"])] == ["headline"]
+    assert stub.full_page is False
+    assert [b.kind for b in store.blocks(stub.id)] == ["headline"]
 
     completed = page(
         "Spain's ex-football boss Luis Rubiales fined over forced kiss",
@@ -53,14 +53,14 @@ def test_sidebar_article_is_completed_by_its_page(store):
     )
     assert save_page(store, completed) == (Outcome.NEW, 0)
     article = store.find_article("2025-02-21T18:37:00+09:00", completed.headline)
-    assert article["id"] == stub["id"] and article["full_page"] == 1
-    assert [(b.kind, b.text) for b in store.blocks(stub["id"])] == [
+    assert article.id == stub.id and article.full_page is True
+    assert [(b.kind, b.text) for b in store.blocks(stub.id)] == [
         ("headline", completed.headline),
         ("paragraph", "A Spanish court fined Luis Rubiales on Thursday."),
         ("subheading", "Appeal"),
         ("paragraph", "He will appeal."),
     ]
-    assert store.counts()["articles"] == 42
+    assert store.db["articles"].count == 42
 
 
 def test_changed_page_updates_the_article(store):
@@ -68,6 +68,6 @@ def test_changed_page_updates_the_article(store):
     import_paths(store, [SEED])
     changed = parse_page(text.replace("The lawsuit could lead", "The lawsuit may lead"))
     assert save_page(store, changed) == (Outcome.UPDATED, 0)
-    assert "The lawsuit may lead to a new charge of alleged complicity with terrorist groups, she said." in [
-        t for _, _, t in store.sentences(1)
-    ]
+    assert "The lawsuit may lead to a new charge of alleged complicity with terrorist groups, she said." in (
+        store.source_sentences(1)
+    )

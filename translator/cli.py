@@ -12,7 +12,7 @@ from typing import Any, Callable
 import click
 
 from . import config as settings
-from . import importer, journal, packages, pipeline, review, views
+from . import importer, journal, packages, pipeline, publish, reading, review
 from .engine import load_engine
 from .errors import TranslateError
 from .store import opened
@@ -138,14 +138,15 @@ def run(flags: dict, **engine: Any) -> None:
             report = pipeline.run(
                 store,
                 lambda: load_engine(cfg),
-                cfg.link,
                 on_start=start,
                 on_article=lambda _: bar and bar.update(1),
             )
         except KeyboardInterrupt:
             stack.close()
+            publish.publish_current(store, cfg.link_template)
             click.echo("Interrupted: finished articles are saved; run again to continue.", err=True)
             sys.exit(EXIT_INTERRUPTED)
+        publish.publish_current(store, cfg.link_template)
     if not report.articles:
         click.echo("Nothing to translate: every article's Japanese is current.")
         return
@@ -155,9 +156,11 @@ def run(flags: dict, **engine: Any) -> None:
         f"in {report.seconds:.1f} s: {report.sentences_per_second:.1f} sentences/s"
     )
     if report.truncated:
+        ids = sorted(report.truncated)
+        shown = ", ".join(map(str, ids[:10])) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
         click.echo(
-            f"Warning: {_count(report.truncated, 'translation')} reached the length limit and may be cut short: "
-            "check them in `translate review`.",
+            f"Warning: {_count(sum(report.truncated.values()), 'translation')} reached the length limit "
+            f"and may be cut short: `translate review` marks them (article{'s' * (len(ids) > 1)} {shown}).",
             err=True,
         )
 
@@ -175,7 +178,8 @@ def show(flags: dict, article_id: int, lang: str, as_json: bool) -> None:
         translate show 1 --lang ja --json
     """
     with opened(_config(flags).db) as store:
-        view = views.article_view(store, article_id, lang)
+        article = store.aligned_article(article_id, "ja")
+    view = reading.article_view(article, lang)
     if as_json:
         click.echo(json.dumps(view.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -195,11 +199,11 @@ def list_(flags: dict, as_json: bool) -> None:
         translate list --json
     """
     with opened(_config(flags).db) as store:
-        articles = store.articles()
+        articles = store.articles("ja")
     if as_json:
-        click.echo(json.dumps(views.list_json(articles), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(reading.list_json(articles), ensure_ascii=False, indent=2))
     elif articles:
-        click.echo(views.render_list(articles))
+        click.echo(reading.render_list(articles))
 
 
 @cli.command(name="review")
@@ -214,8 +218,8 @@ def review_(flags: dict, article_id: int, width: int | None) -> None:
         translate review 1 --width 160 | less
     """
     with opened(_config(flags).db) as store:
-        text = review.render_review(store, article_id, width or shutil.get_terminal_size().columns)
-    click.echo(text)
+        article = store.aligned_article(article_id, "ja")
+    click.echo(review.render_review(article, width or shutil.get_terminal_size().columns))
 
 
 @cli.command()

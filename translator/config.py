@@ -116,9 +116,6 @@ class Config:
     beam_size: int
     batch_tokens: int
 
-    def link(self, article_id: int, lang: str) -> str:
-        return self.link_template.format(id=article_id, lang=lang)
-
 
 def resolve(environ: Mapping[str, str] | None = None, **flags: object) -> Config:
     """Build the configuration: a flag that is not None wins, then the environment, then the default."""

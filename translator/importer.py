@@ -76,12 +76,12 @@ def save_page(store: Store, page: Page, source: str | None = None) -> tuple[Outc
     published = page.published.isoformat()
     with store.transaction():
         existing = store.find_article(published, page.headline)
-        if existing and existing["content_hash"] == page.content_hash:
+        if existing and existing.content_hash == page.content_hash:
             outcome = Outcome.UNCHANGED
         else:
-            outcome = Outcome.UPDATED if existing and existing["full_page"] else Outcome.NEW
+            outcome = Outcome.UPDATED if existing and existing.full_page else Outcome.NEW
             store.write_article(
-                existing["id"] if existing else None,
+                existing.id if existing else None,
                 headline=page.headline,
                 published=published,
                 full_page=True,
