@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import lzma
 import socket
 import subprocess
 import sys
+import zipfile
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable
@@ -101,6 +103,22 @@ def page(
 def page_text(*args, **kwargs) -> str:
     """The same page in the journal's layout, as a file holds it."""
     return render_page(page(*args, **kwargs))
+
+
+def make_archive(path: Path, root: str = "translate-en_ja-1_0", files: dict | None = None, **metadata) -> Path:
+    """A minimal .argosmodel (not a working model): `files` replace or (None) remove members."""
+    meta = {"package_version": "1.0", "from_code": "en", "to_code": "ja", **metadata}
+    files = {
+        "metadata.json": json.dumps(meta),
+        "model/model.bin": "weights",
+        "sentencepiece.model": "spm",
+        **(files or {}),
+    }
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in files.items():
+            if data is not None:
+                archive.writestr(f"{root}/{name}" if root else name, data)
+    return path
 
 
 # A made-up parallel corpus in the shared corpus's file formats: small enough to

@@ -1,6 +1,3 @@
-import json
-import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -8,20 +5,7 @@ import pytest
 from translator import packages
 from translator.errors import NoPackageError, PackageError
 
-
-def make_archive(path: Path, root: str = "translate-en_ja-1_0", files: dict | None = None, **metadata) -> Path:
-    meta = {"package_version": "1.0", "from_code": "en", "to_code": "ja", **metadata}
-    files = {
-        "metadata.json": json.dumps(meta),
-        "model/model.bin": "weights",
-        "sentencepiece.model": "spm",
-        **(files or {}),
-    }
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in files.items():
-            if data is not None:
-                archive.writestr(f"{root}/{name}" if root else name, data)
-    return path
+from .conftest import make_archive
 
 
 def test_install_and_list(tmp_path: Path):

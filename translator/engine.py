@@ -20,8 +20,7 @@ from typing import Any, Iterator, Protocol, Sequence
 
 from .errors import PackageError
 from .news import Hypothesis
-from .config import Config
-from .packages import PackageInfo, choose, install_bundled
+from .packages import PackageInfo
 
 
 class Engine(Protocol):
@@ -202,18 +201,3 @@ class ArgosEngine:
                     model.tokenizer.decode(tokens).strip(), truncated, float(output.scores[0])
                 )
         return results
-
-
-def load_engine(config: Config, from_code: str = "en", to_code: str = "ja") -> ArgosEngine:
-    """The engine for the configured package, after installing the bundled ones; the model loads on first use."""
-    install_bundled(config.models_dir, config.packages_dir)
-    info = choose(config.packages_dir, config.models_dir, from_code, to_code, config.package)
-    return ArgosEngine(
-        info,
-        EngineOptions(
-            device=config.device,
-            threads=config.threads,
-            batch_tokens=config.batch_tokens,
-            decoding=Decoding(beam_size=config.beam_size),
-        ),
-    )

@@ -43,12 +43,13 @@ def run(
     load_engine: Callable[[], Engine],
     *,
     target_lang: str = "ja",
-    chunk_sentences: int = CHUNK_SENTENCES,
+    chunk_sentences: int | None = None,
     on_start: Callable[[int], None] | None = None,
     on_article: Callable[[int], None] | None = None,
 ) -> RunReport:
     """Translate every pending article. `load_engine` is called only if there is work.
 
+    The engine is called once per `chunk_sentences` sentences (None: CHUNK_SENTENCES).
     `on_start` gets the number of pending articles; `on_article` each article id
     once it is saved.
 
@@ -70,7 +71,7 @@ def run(
         sentences = store.source_sentences(article_id)
         chunk[article_id] = (content_hash, sentences)
         size += len(sentences)
-        if size >= chunk_sentences:
+        if size >= (chunk_sentences or CHUNK_SENTENCES):
             state.translate(chunk)
             chunk, size = {}, 0
     if chunk:
