@@ -77,7 +77,6 @@ def test_each_sentence_is_cut_at_its_own_limit(engine: ArgosEngine):
     together = tight.translate([short, long])
     assert together == [tight.translate([short])[0], tight.translate([long])[0]]
     assert all(h.truncated for h in together)
-    assert len(together[0].text) < len(together[1].text)
 
 
 def test_home_folder_untouched(tiny_package: Path, tmp_path: Path):
