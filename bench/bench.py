@@ -25,7 +25,11 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from datetime import datetime
 from pathlib import Path
+
+from translator.journal import JST, Page, render_page
+from translator.news import Block, BlockKind
 
 REPO = Path(__file__).resolve().parent.parent
 NTREX = REPO.parent / "shared" / "corpus" / "dev" / "ntrex-dev.tsv"
@@ -55,10 +59,9 @@ def write_pages(folder: Path, copies: int) -> int:
                 " ".join(body[i : i + PARAGRAPH_SENTENCES]) for i in range(0, len(body), PARAGRAPH_SENTENCES)
             ]
             minute = copy * len(documents) + number
-            stamp = f"2025/03/{1 + minute // 1440 % 28:02d} {minute // 60 % 24:02d}:{minute % 60:02d}"
-            lines = ["HOME > AFP-JIJI PRESS NEWS JOURNAL > Article", headline, *paragraphs, f"({stamp})"]
-            lines.append("Click Here for Japanese TranslationAFP-JIJI PRESS NEWS JOURNAL")
-            (folder / f"ntrex-{copy:03d}-{doc_id}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+            published = datetime(2025, 3, 1 + minute // 1440 % 28, minute // 60 % 24, minute % 60, tzinfo=JST)
+            page = Page(headline, published, tuple(Block(BlockKind.PARAGRAPH, p) for p in paragraphs))
+            (folder / f"ntrex-{copy:03d}-{doc_id}.txt").write_text(render_page(page), encoding="utf-8")
             count += 1
     return count
 
@@ -88,8 +91,8 @@ def worker_sentences(db: Path) -> dict[int, list[tuple[str, list[str]]]]:
 
     store = Store.open(db)
     articles = {}
-    for article in store.articles():
-        articles[article.id] = [(s.kind, list(s.sentences)) for s in store.segments(article.id)]
+    for article in store.articles("ja"):
+        articles[article.id] = [(s.kind, list(s.sentences)) for s in store.blocks(article.id)]
     store.close()
     return articles
 

@@ -22,7 +22,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from bench import NTREX  # noqa: E402
 
-from translator.engine import ArgosEngine, Decoding  # noqa: E402
+from translator.engine import ArgosEngine, Decoding, EngineOptions  # noqa: E402
 from translator.packages import install  # noqa: E402
 
 
@@ -34,10 +34,11 @@ def sentences(limit: int | None) -> list[str]:
     return [row["en"] for row in rows][:limit]
 
 
-def measure(engine: ArgosEngine, texts: list[str]) -> float:
+def measure(engine: ArgosEngine, texts: list[str]) -> tuple[float, int]:
+    """Sentences per second, and how many results were cut at the length limit."""
     started = time.perf_counter()
-    engine.translate(texts)
-    return len(texts) / (time.perf_counter() - started)
+    results = engine.translate(texts)
+    return len(texts) / (time.perf_counter() - started), sum(result.truncated for result in results)
 
 
 def main() -> int:
@@ -61,13 +62,15 @@ def main() -> int:
     for setting in settings:
         engine = ArgosEngine(
             info,
-            threads=setting["threads"],
-            batch_tokens=setting["batch_tokens"],
-            decoding=Decoding(beam_size=setting["beam_size"]),
+            EngineOptions(
+                threads=setting["threads"],
+                batch_tokens=setting["batch_tokens"],
+                decoding=Decoding(beam_size=setting["beam_size"]),
+            ),
         )
         engine.translate(["Load the model before timing."])
-        rate = measure(engine, texts)
-        results.append({**setting, "sentences_per_second": round(rate, 1), "cut": engine.stats.cut})
+        rate, truncated = measure(engine, texts)
+        results.append({**setting, "sentences_per_second": round(rate, 1), "truncated": truncated})
         print(json.dumps(results[-1]), flush=True)
     return 0
 

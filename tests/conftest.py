@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import lzma
 import socket
 import subprocess
 import sys
+import zipfile
+from datetime import datetime
 from pathlib import Path
+from typing import Iterable
 
 import pytest
 
 from translator import config
-from translator.engine import EngineStats
+from translator.journal import JST, Headline, Page, render_page
+from translator.news import Block, BlockKind, Hypothesis
 from translator.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -46,21 +51,24 @@ def store(tmp_path: Path):
 
 
 class FakeEngine:
-    """Stands in for a model: '<訳>' + English, and a record of every call."""
+    """Stands in for a model: '<訳>' + English, and a record of every call.
+
+    Sentences in `truncated` come back marked as cut at the length limit.
+    """
 
     package = "fake-en_ja"
     package_version = "1.0"
 
-    def __init__(self, fail_on_call: int | None = None, cut: int = 0):
+    def __init__(self, fail_on_call: int | None = None, truncated: Iterable[str] = ()):
         self.calls: list[list[str]] = []
         self.fail_on_call = fail_on_call
-        self.stats = EngineStats(cut=cut)
+        self.truncated = set(truncated)
 
     def translate(self, sentences):
         self.calls.append(list(sentences))
         if self.fail_on_call is not None and len(self.calls) == self.fail_on_call:
             raise KeyboardInterrupt
-        return [f"<訳>{s}" for s in sentences]
+        return [Hypothesis(f"<訳>{s}" if s.strip() else "", s in self.truncated, -1.0) for s in sentences]
 
     @property
     def sentences_seen(self) -> list[str]:
@@ -72,17 +80,45 @@ def fake_engine() -> FakeEngine:
     return FakeEngine()
 
 
-def page_text(
+def jst(*parts: int) -> datetime:
+    """A time in Japan time, as the journal gives it: jst(2025, 2, 21, 18, 38)."""
+    return datetime(*parts, tzinfo=JST)
+
+
+def subheading(text: str) -> Block:
+    return Block(BlockKind.SUBHEADING, text)
+
+
+def page(
     headline: str,
-    paragraphs: list[str],
-    stamp: str = "2025/02/21 18:38",
-    sidebar: list[str] = (),
-) -> str:
-    """A page in the journal's layout."""
-    lines = ["HOME > AFP-JIJI PRESS NEWS JOURNAL > Article", headline, *paragraphs, f"({stamp})"]
-    lines.append("Click Here for Japanese TranslationAFP-JIJI PRESS NEWS JOURNAL")
-    lines += [f"- {entry}" for entry in sidebar]
-    return "\n".join(lines) + "\n"
+    body: Iterable[str | Block] = ("Body.",),
+    published: datetime = jst(2025, 2, 21, 18, 38),
+    sidebar: Iterable[tuple[datetime, str]] = (),
+) -> Page:
+    """A Page: strings in `body` are paragraphs; sidebar entries are (time, headline)."""
+    blocks = tuple(b if isinstance(b, Block) else Block(BlockKind.PARAGRAPH, b) for b in body)
+    return Page(headline, published, blocks, tuple(Headline(h, when) for when, h in sidebar))
+
+
+def page_text(*args, **kwargs) -> str:
+    """The same page in the journal's layout, as a file holds it."""
+    return render_page(page(*args, **kwargs))
+
+
+def make_archive(path: Path, root: str = "translate-en_ja-1_0", files: dict | None = None, **metadata) -> Path:
+    """A minimal .argosmodel (not a working model): `files` replace or (None) remove members."""
+    meta = {"package_version": "1.0", "from_code": "en", "to_code": "ja", **metadata}
+    files = {
+        "metadata.json": json.dumps(meta),
+        "model/model.bin": "weights",
+        "sentencepiece.model": "spm",
+        **(files or {}),
+    }
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in files.items():
+            if data is not None:
+                archive.writestr(f"{root}/{name}" if root else name, data)
+    return path
 
 
 # A made-up parallel corpus in the shared corpus's file formats: small enough to

@@ -1,6 +1,7 @@
 """The command-line contract: help, output shapes, exit codes and one-line errors."""
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -9,27 +10,37 @@ import wcwidth
 import pytest
 from click.testing import CliRunner
 
-from translator import cli as cli_module
+from translator.app import App
 from translator.cli import cli
+from translator.store import Store
 
-from .conftest import SEED, FakeEngine
+from .conftest import SEED, FakeEngine, make_archive
+
+TWO_SEED_SENTENCES = [
+    "Mexico adjusting strategy",
+    "The lawsuit could lead to a new charge of alleged complicity with terrorist groups, she said.",
+]
 
 
-def invoke(*args: str, input: str | None = None):
-    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+def invoke(*args: str, input: str | None = None, app: App | None = None):
+    return CliRunner().invoke(cli, list(args), input=input, obj=app, catch_exceptions=False)
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> FakeEngine:
-    engine = FakeEngine()
-    monkeypatch.setattr(cli_module, "load_engine", lambda config: engine)
-    return engine
+def fake() -> FakeEngine:
+    return FakeEngine()
 
 
 @pytest.fixture
-def translated(fake):
+def app(fake: FakeEngine) -> App:
+    """The App the group would build, making the fake engine instead of loading a package."""
+    return App(engine_factory=lambda config: fake)
+
+
+@pytest.fixture
+def translated(app):
     assert invoke("import", str(SEED)).exit_code == 0
-    assert invoke("run").exit_code == 0
+    assert invoke("run", app=app).exit_code == 0
 
 
 def all_commands(group: click.Group, prefix=()):
@@ -69,22 +80,29 @@ def test_import_bad_file_is_one_line_and_exit_1(tmp_path: Path):
     )
 
 
-def test_run_summary_then_nothing_to_do(fake):
+def test_run_summary_then_nothing_to_do(app):
     invoke("import", str(SEED))
-    result = invoke("run")
+    result = invoke("run", app=app)
     assert result.exit_code == 0
-    assert result.stdout.startswith("Translated 42 articles, 71 sentences (71 new to the model) in ")
-    assert result.stdout.endswith(" sentences/s\n")
-    assert invoke("run").stdout == "Nothing to translate: every article's Japanese is current.\n"
+    assert re.fullmatch(
+        r"Translated 42 articles, 71 sentences \(71 new to the model\) in \d+\.\d s: \d+\.\d sentences/s\n", result.stdout
+    )
+    assert invoke("run", app=app).stdout == "Nothing to translate: every article's Japanese is current.\n"
 
 
-def test_run_warns_about_cut_translations(monkeypatch):
-    monkeypatch.setattr(cli_module, "load_engine", lambda config: FakeEngine(cut=2))
+def test_engine_options_reach_the_engine_factory():
+    seen = []
+    app = App(engine_factory=lambda config: seen.append(config) or FakeEngine())
+    invoke("--packages-dir", "pk", "text", "--beam-size", "4", "--device", "cuda", input="Hi.\n", app=app)
+    assert (str(seen[0].packages_dir), seen[0].beam_size, seen[0].device, seen[0].threads) == ("pk", 4, "cuda", 0)
+
+
+def test_run_warns_about_cut_translations():
     invoke("import", str(SEED))
-    result = invoke("run")
+    result = invoke("run", app=App(engine_factory=lambda config: FakeEngine(truncated=TWO_SEED_SENTENCES)))
     assert result.exit_code == 0
     assert result.stderr == (
-        "Warning: 2 translations reached the length limit and may be cut short: check them in `translate review`.\n"
+        "Warning: 2 translations reached the length limit and may be cut short: `translate review` marks them (article 1).\n"
     )
 
 
@@ -99,10 +117,9 @@ def test_run_without_a_package_says_how_to_add_one(tmp_path: Path):
     )
 
 
-def test_run_interrupted_exits_130(monkeypatch):
-    monkeypatch.setattr(cli_module, "load_engine", lambda config: FakeEngine(fail_on_call=1))
+def test_run_interrupted_exits_130():
     invoke("import", str(SEED))
-    result = invoke("run")
+    result = invoke("run", app=App(engine_factory=lambda config: FakeEngine(fail_on_call=1)))
     assert result.exit_code == 130
     assert result.stderr == "Interrupted: finished articles are saved; run again to continue.\n"
 
@@ -161,13 +178,35 @@ def test_list(translated):
     }
 
 
-def test_list_empty_database():
+def test_list_empty_database(tmp_path: Path):
+    Store.open(tmp_path / "db" / "news.db").close()
     assert invoke("list").stdout == ""
     assert invoke("list", "--json").stdout == "[]\n"
 
 
-def test_text_line_in_line_out(fake):
-    result = invoke("text", input="The talks ended. He left.\n\nHello.\n")
+@pytest.mark.parametrize("command", [["list"], ["list", "--json"], ["show", "1"], ["review", "1"]])
+def test_reading_commands_never_create_a_database(tmp_path: Path, command):
+    result = invoke(*command)
+    database = tmp_path / "db" / "news.db"
+    assert (result.exit_code, result.stderr) == (1, f"Error: no database at {database}: run `translate import` first\n")
+    assert not (tmp_path / "db").exists()
+
+
+def test_help_shows_defaults_and_environment():
+    group = " ".join(invoke("--help").stdout.split())
+    assert "--db PATH The SQLite database file. [env var: TRANSLATE_DB; default: db/news.db]" in group
+    assert "[env var: TRANSLATE_PACKAGES_DIR; default: (packages/ beside the database)]" in group
+    run = " ".join(invoke("run", "--help").stdout.split())
+    assert "--beam-size N Beam size for decoding. [env var: TRANSLATE_BEAM_SIZE; default: 2]" in run
+
+
+def test_bad_engine_setting_is_one_line(app):
+    result = invoke("text", "--threads", "many", input="Hi.\n", app=app)
+    assert (result.exit_code, result.stderr) == (1, "Error: threads must be a whole number >= 0, not 'many'\n")
+
+
+def test_text_line_in_line_out(app):
+    result = invoke("text", input="The talks ended. He left.\n\nHello.\n", app=app)
     assert result.stdout == "<訳>The talks ended.<訳>He left.\n\n<訳>Hello.\n"
 
 
@@ -201,8 +240,6 @@ def test_db_flag_and_env(tmp_path: Path, monkeypatch):
 
 
 def test_models_install_and_list(tmp_path: Path):
-    from .test_packages import make_archive
-
     file = make_archive(tmp_path / "x.argosmodel")
     result = invoke("models", "install", str(file))
     assert result.stdout == f"Installed translate-en_ja-1_0 (en→ja 1.0) in {tmp_path / 'db' / 'packages'}/\n"

@@ -11,7 +11,7 @@ def test_defaults():
     assert config.db == Path("db/news.db")
     assert config.packages_dir == Path("db/packages")
     assert config.models_dir == Path("models")
-    assert config.link(7, "ja") == "/articles/7/ja"
+    assert config.link_template == "/articles/{id}/{lang}"
     assert (config.device, config.beam_size, config.threads) == ("cpu", 2, 0)
 
 

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, SEED, page_text
+from .conftest import REPO, SEED, jst, page_text
 
 TRANSLATE = [sys.executable, "-m", "translator"]
 NO_NETWORK = ["unshare", "-n"] if shutil.which("unshare") and subprocess.run(
@@ -43,15 +44,21 @@ def desk(tmp_path: Path, tiny_package: Path) -> tuple[Path, dict]:
 @pytest.mark.skipif(not NO_NETWORK, reason="unshare -n is not permitted here")
 def test_runs_without_network(desk):
     cwd, env = desk
+    assert translate("list", cwd=cwd, env=env, check=False).returncode == 1  # reading creates nothing
+    assert not (cwd / "db").exists()
     translate("import", str(SEED), cwd=cwd, env=env)
     run = translate("run", cwd=cwd, env=env)
-    assert run.stdout.startswith("Translated 42 articles, 71 sentences")
-    shown = translate("show", "1", "--lang", "ja", "--json", cwd=cwd, env=env)
-    article = json.loads(shown.stdout)
-    assert article["link"] == "/articles/1/en"
-    assert all(block["text"] for block in article["body"])
+    assert re.fullmatch(r"Translated 42 articles, 71 sentences \(71 new to the model\) in [\d.]+ s: [\d.]+ sentences/s\n", run.stdout)
+    english = json.loads(translate("show", "1", "--lang", "en", "--json", cwd=cwd, env=env).stdout)
+    japanese = json.loads(translate("show", "1", "--lang", "ja", "--json", cwd=cwd, env=env).stdout)
+    assert (english["link"], japanese["link"]) == ("/articles/1/ja", "/articles/1/en")
+    assert [b["kind"] for b in japanese["body"]] == [b["kind"] for b in english["body"]]
+    # The same blocks through `translate text`, each alone on its line: the batch of
+    # 71 sentences gave each sentence what it gets on its own.
+    lines = [english["headline"], *(b["text"] for b in english["body"])]
+    alone = translate("text", cwd=cwd, env=env, input="\n".join(lines) + "\n").stdout.splitlines()
+    assert alone == [japanese["headline"], *(b["text"] for b in japanese["body"])]
     assert translate("models", "list", cwd=cwd, env=env).stdout == "* translate-en_ja-tiny  en→ja  0.0.1\n"
-    assert translate("text", cwd=cwd, env=env, input="The army met the police.\n").stdout.strip()
     assert (cwd / "db" / "news.db").exists() and (cwd / "db" / "packages" / "translate-en_ja-tiny").is_dir()
     assert not (cwd / "home").exists()  # nothing written to the user's home
 
@@ -65,7 +72,7 @@ def test_killed_run_leaves_whole_articles_and_resumes(desk):
             page_text(
                 f"Story {n}: the army met the police",
                 [f"The president met the minister on Monday {n}. The city warned the court today."] * 3,
-                stamp=f"2025/03/{1 + n % 28:02d} {n % 24:02d}:{n % 60:02d}",
+                published=jst(2025, 3, 1 + n % 28, n % 24, n % 60),
             ),
             encoding="utf-8",
         )
@@ -90,15 +97,16 @@ def test_killed_run_leaves_whole_articles_and_resumes(desk):
         partial = connection.execute(
             """
             select a.id from articles a
-            where (select count(*) from translated_sentences t where t.article_id = a.id)
-                  not in (0, (select count(*) from sentences s where s.article_id = a.id))
-               or (select count(*) from translated_sentences t where t.article_id = a.id) > 0
+            where (select count(*) from sentence_translations t where t.article_id = a.id)
+                  not in (0, (select count(distinct source_hash) from sentences s where s.article_id = a.id))
+               or (select count(*) from sentence_translations t where t.article_id = a.id) > 0
                   and not exists (select 1 from translations t where t.article_id = a.id)
             """
         ).fetchall()
     assert partial == []
     resumed = translate("run", cwd=cwd, env=env)
-    assert resumed.stdout.startswith("Translated ") or resumed.stdout.startswith("Nothing to translate")
+    left = 300 - saved  # each page: a headline and three paragraphs of two sentences
+    assert re.match(rf"Translated {left} articles?, {left * 7} sentences \(\d+ new to the model\)", resumed.stdout)
     with sqlite3.connect(db) as connection:
         assert connection.execute("select count(*) from translations").fetchone()[0] == 300
 

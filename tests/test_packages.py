@@ -1,6 +1,3 @@
-import json
-import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -8,20 +5,7 @@ import pytest
 from translator import packages
 from translator.errors import NoPackageError, PackageError
 
-
-def make_archive(path: Path, root: str = "translate-en_ja-1_0", files: dict | None = None, **metadata) -> Path:
-    meta = {"package_version": "1.0", "from_code": "en", "to_code": "ja", **metadata}
-    files = {
-        "metadata.json": json.dumps(meta),
-        "model/model.bin": "weights",
-        "sentencepiece.model": "spm",
-        **(files or {}),
-    }
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in files.items():
-            if data is not None:
-                archive.writestr(f"{root}/{name}" if root else name, data)
-    return path
+from .conftest import make_archive
 
 
 def test_install_and_list(tmp_path: Path):
@@ -80,6 +64,7 @@ def test_choose_prefers_the_highest_version_unless_named(tmp_path: Path):
     make_archive(models / "ours.argosmodel", root="translate-en_ja-0_1", package_version="0.1")
     packages.install(make_archive(tmp_path / "official.argosmodel", root="translate-en_ja-1_1", package_version="1.1"), target)
     packages.install(make_archive(tmp_path / "fr.argosmodel", root="translate-en_fr-9_0", package_version="9.0", to_code="fr"), target)
+    packages.install_bundled(models, target)
     assert packages.choose(target, models).name == "translate-en_ja-1_1"
     assert packages.choose(target, models, name="translate-en_ja-0_1").name == "translate-en_ja-0_1"
     with pytest.raises(NoPackageError, match="no installed en→ja package named 'nope'"):
@@ -93,3 +78,22 @@ def test_no_package_says_how_to_add_one(tmp_path: Path):
         f"no en→ja package installed in {tmp_path / 'packages'}/ and none in {tmp_path / 'models'}/: "
         f"copy an .argosmodel file into {tmp_path / 'models'}/ or run `translate models install FILE`"
     )
+
+
+def test_choosing_installs_nothing(tmp_path: Path):
+    models, target = tmp_path / "models", tmp_path / "packages"
+    models.mkdir()
+    make_archive(models / "ours.argosmodel")
+    with pytest.raises(NoPackageError):
+        packages.choose(target, models)
+    assert not target.exists()
+
+
+def test_listing_marks_the_package_in_use(tmp_path: Path):
+    target = tmp_path / "packages"
+    old = packages.install(make_archive(tmp_path / "a.argosmodel", root="translate-en_ja-1_0"), target)
+    new = packages.install(make_archive(tmp_path / "b.argosmodel", root="translate-en_ja-2_0", package_version="2.0"), target)
+    assert packages.listing(target) == packages.Listing([old, new], new)
+    assert packages.listing(target, name="translate-en_ja-1_0").in_use == old
+    assert packages.listing(target, name="nope") == packages.Listing([old, new], None)
+    assert packages.listing(tmp_path / "none") == packages.Listing([], None)

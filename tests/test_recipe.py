@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from translator.engine import ArgosEngine
+from translator.engine import ArgosEngine, EngineOptions
 from translator.packages import install
 
 from .conftest import REPO, SHARED_CORPUS, run_recipe
@@ -83,8 +83,8 @@ def test_recipe_on_synthetic_corpus(tiny_package: Path, tmp_path: Path):
     assert {"package_version", "argos_version", "from_name", "to_name"} <= metadata.keys()
     assert "CC BY-SA 3.0" in metadata["license"]
 
-    engine = ArgosEngine(install(tiny_package, tmp_path / "ours"), threads=1)
-    assert engine.translate(["The president met the minister on Monday."])[0].endswith("。")
+    engine = ArgosEngine(install(tiny_package, tmp_path / "ours"), EngineOptions(threads=1))
+    assert engine.translate(["The president met the minister on Monday."])[0].text.endswith("。")
 
     argos_dir = tmp_path / "argos"
     listing = subprocess.run(
@@ -119,5 +119,7 @@ def test_recipe_on_a_slice_of_the_shared_corpus():
         stats = json.loads((Path(folder) / "work" / "data" / "stats.json").read_text())
         assert set(stats["by_source"]) == {"kyoto", "tatoeba", "wmt"}
         assert all(count > 0 for count in stats["by_source"].values())
-        engine = ArgosEngine(install(out, Path(folder) / "packages"), threads=1)
-        assert len(engine.translate(["Mexico's president warned the United States on Thursday."])) == 1
+        engine = ArgosEngine(install(out, Path(folder) / "packages"), EngineOptions(threads=1))
+        # The tiny model translates nothing usefully; what must hold is that it ran: a model score.
+        [result] = engine.translate(["Mexico's president warned the United States on Thursday."])
+        assert isinstance(result.score, float) and result.score < 0

@@ -1,7 +1,8 @@
 """Settings, resolved when called: command-line flag, then environment, then default.
 
 Every setting is declared once in SETTINGS (name, environment variable, default,
-help); `resolve` validates them all in one place.
+help); the command-line options and the README's table are made from it, and
+`resolve` validates them all in one place.
 """
 
 from __future__ import annotations
@@ -47,61 +48,90 @@ def _link_template(value: str) -> str:
 
 @dataclass(frozen=True)
 class Setting:
+    """One setting, described once: it makes the command-line option, its --help and the README's row.
+
+    `default` is the raw value parsed when neither flag nor environment gives
+    one; `shown_default` describes a default that is computed (None: `default`).
+    """
+
     name: str
     env: str
     default: str | None
     help: str
     parse: Callable[[str], object] = str
+    metavar: str = "TEXT"
+    shown_default: str | None = None
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("db", "TRANSLATE_DB", "db/news.db", "SQLite database file.", Path),
+    Setting("db", "TRANSLATE_DB", "db/news.db", "The SQLite database file.", Path, "PATH"),
     Setting(
         "models_dir",
         "TRANSLATE_MODELS_DIR",
         "models",
         "Folder of bundled .argosmodel files, installed on first use.",
         Path,
+        "DIR",
     ),
     Setting(
         "packages_dir",
         "TRANSLATE_PACKAGES_DIR",
         None,
-        "Folder Argos packages are installed into (default: packages/ beside the database).",
+        "Folder Argos packages are unpacked into.",
         Path,
-    ),
-    Setting(
-        "package",
-        "TRANSLATE_PACKAGE",
-        None,
-        "Installed package to use, by folder name (default: the en→ja package with the highest version).",
+        "DIR",
+        shown_default="packages/ beside the database",
     ),
     Setting(
         "link_template",
         "TRANSLATE_LINK_TEMPLATE",
         "/articles/{id}/{lang}",
-        "Link to an article in a language; {id} and {lang} are filled in.",
+        "Where an article's page in a language is published; {id} and {lang} are filled in.",
         _link_template,
+        "TEMPLATE",
     ),
-    Setting("device", "TRANSLATE_DEVICE", "cpu", "CTranslate2 device: cpu or cuda.", _device),
+    Setting(
+        "package",
+        "TRANSLATE_PACKAGE",
+        None,
+        "Installed package to translate with, by name.",
+        metavar="NAME",
+        shown_default="the en→ja package with the highest version",
+    ),
+    Setting("device", "TRANSLATE_DEVICE", "cpu", "Where CTranslate2 runs: cpu or cuda.", _device, "DEVICE"),
     Setting(
         "threads",
         "TRANSLATE_THREADS",
         "0",
         "CPU threads for one translation (0: all cores).",
         _at_least("threads", 0),
+        "N",
     ),
-    Setting("beam_size", "TRANSLATE_BEAM_SIZE", "2", "Beam size for decoding.", _at_least("beam size", 1)),
+    Setting("beam_size", "TRANSLATE_BEAM_SIZE", "2", "Beam size for decoding.", _at_least("beam size", 1), "N"),
     Setting(
         "batch_tokens",
         "TRANSLATE_BATCH_TOKENS",
         "2048",
-        "Largest batch sent to the model at once, in source tokens (padding included).",
+        "Largest batch sent to the model at once, in source tokens.",
         _at_least("batch tokens", 16),
+        "N",
     ),
 )
 
 SETTING_BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+def settings_table() -> str:
+    """The README's settings table (Markdown), made from SETTINGS; tests/test_docs.py keeps them equal."""
+    rows = ["| flag | environment | default | |", "| --- | --- | --- | --- |"]
+    for s in SETTINGS:
+        default = s.shown_default or f"`{s.default}`"
+        rows.append(f"| `{s.flag}` | `{s.env}` | {default} | {s.help} |")
+    return "\n".join(rows)
 
 
 @dataclass(frozen=True)
@@ -115,9 +145,6 @@ class Config:
     threads: int
     beam_size: int
     batch_tokens: int
-
-    def link(self, article_id: int, lang: str) -> str:
-        return self.link_template.format(id=article_id, lang=lang)
 
 
 def resolve(environ: Mapping[str, str] | None = None, **flags: object) -> Config:

@@ -1,33 +1,42 @@
 """Translation engines: a small interface, and the Argos package engine behind it.
 
-The Argos engine uses the package's own tokenizer and CTranslate2 model, loaded
-lazily and once. It sorts all sentences it is given by length and sends them to
-CTranslate2 in batches of similar length, not one call per paragraph as Argos
-itself does.
+An engine takes sentences and returns one Hypothesis per sentence, in order. It
+knows no database and no application settings: it is given a package and its
+EngineOptions. The Argos engine uses the package's own tokenizer and CTranslate2
+model, loaded lazily and once, and sends sentences to CTranslate2 in batches of
+one length, not one call per paragraph as Argos itself does.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import os
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Protocol, Sequence
 
-from .config import Config
 from .errors import PackageError
-from .packages import PackageInfo, choose
+from .news import Hypothesis
+from .packages import PackageInfo
 
 
 class Engine(Protocol):
-    """Translates sentences, in order; knows what it is for provenance, and counts."""
+    """Translates sentences; names its package and version for provenance."""
 
     package: str
     package_version: str
-    stats: "EngineStats"
 
-    def translate(self, sentences: Sequence[str]) -> list[str]: ...
+    def translate(self, sentences: Sequence[str]) -> list[Hypothesis]:
+        """One Hypothesis per sentence, in order; an empty or blank sentence gives Hypothesis("").
+
+        A sentence's result never depends on the other sentences in the call.
+
+        :raises PackageError: when the model cannot be loaded (on first use).
+        """
+        ...
 
 
 @dataclass(frozen=True)
@@ -42,13 +51,19 @@ class Decoding:
     max_length_ratio: float = 3.0
     max_length_extra: int = 16
 
+    def output_limit(self, source_tokens: int) -> int:
+        """Most output tokens for a sentence of `source_tokens` tokens: ceil(ratio × n) + extra."""
+        return math.ceil(self.max_length_ratio * source_tokens) + self.max_length_extra
 
-@dataclass
-class EngineStats:
-    sentences: int = 0
-    source_tokens: int = 0
-    batches: int = 0
-    cut: int = 0  # outputs that reached the length limit
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """How an engine runs: CTranslate2 device, CPU threads (0: all cores), batch size, decoding."""
+
+    device: str = "cpu"
+    threads: int = 0
+    batch_tokens: int = 2048
+    decoding: Decoding = field(default_factory=Decoding)
 
 
 @contextlib.contextmanager
@@ -80,35 +95,40 @@ def argos_environment(home: Path, device: str) -> Iterator[None]:
 
 
 def length_batches(lengths: Sequence[int], batch_tokens: int) -> list[list[int]]:
-    """Indices grouped by length so that each batch, padded, holds at most `batch_tokens`.
+    """Indices grouped into batches of one length each, at most `batch_tokens` tokens a batch.
 
-    A sentence longer than `batch_tokens` gets a batch of its own.
+    One length per batch means no padding, and every sentence in a batch has the
+    same output limit (`Decoding.output_limit`), so the batch's limit is each
+    sentence's own: batching never changes a result. A sentence longer than
+    `batch_tokens` gets a batch of its own. Batches come shortest first.
+    (The training recipe buckets by length too, with padding: models/recipe/train.py.)
     """
-    batches: list[list[int]] = []
-    current: list[int] = []
-    for index in sorted(range(len(lengths)), key=lambda i: lengths[i]):
-        longest = max(lengths[index], 1)  # ascending order: this one is the longest so far
-        if current and longest * (len(current) + 1) > batch_tokens:
-            batches.append(current)
-            current = []
-        current.append(index)
-    if current:
-        batches.append(current)
+    by_length: dict[int, list[int]] = defaultdict(list)
+    for index, length in enumerate(lengths):
+        by_length[length].append(index)
+    batches = []
+    for length in sorted(by_length):
+        indices = by_length[length]
+        size = max(batch_tokens // max(length, 1), 1)
+        batches += [indices[start : start + size] for start in range(0, len(indices), size)]
     return batches
 
 
 @dataclass
+class _Model:
+    """The loaded tokenizer and CTranslate2 translator, shared by an engine's copies."""
+
+    translator: Any = None
+    tokenizer: Any = None
+
+
+@dataclass(frozen=True)
 class ArgosEngine:
     """An installed Argos package, run with CTranslate2."""
 
     info: PackageInfo
-    device: str = "cpu"
-    threads: int = 0
-    batch_tokens: int = 2048
-    decoding: Decoding = field(default_factory=Decoding)
-    stats: EngineStats = field(default_factory=EngineStats)
-    _translator: Any = field(default=None, repr=False)
-    _tokenizer: Any = field(default=None, repr=False)
+    options: EngineOptions = field(default_factory=EngineOptions)
+    _model: _Model = field(default_factory=_Model, repr=False, compare=False)
 
     @property
     def package(self) -> str:
@@ -118,10 +138,16 @@ class ArgosEngine:
     def package_version(self) -> str:
         return self.info.package_version
 
-    def _load(self) -> None:
-        if self._translator is not None:
-            return
-        with argos_environment(self.info.path.parent, self.device):
+    def with_decoding(self, decoding: Decoding) -> "ArgosEngine":
+        """The same engine and loaded model, decoding differently."""
+        return dataclasses.replace(self, options=dataclasses.replace(self.options, decoding=decoding))
+
+    def _load(self) -> _Model:
+        model = self._model
+        if model.translator is not None:
+            return model
+        device = self.options.device
+        with argos_environment(self.info.path.parent, device):
             import ctranslate2
             from argostranslate.package import Package
 
@@ -131,58 +157,47 @@ class ArgosEngine:
         try:
             translator = ctranslate2.Translator(
                 str(self.info.path / "model"),
-                device=self.device,
-                intra_threads=self.threads or (os.cpu_count() or 1),
+                device=device,
+                intra_threads=self.options.threads or (os.cpu_count() or 1),
                 inter_threads=1,
             )
         except (RuntimeError, ValueError) as error:
-            raise PackageError(f"{self.info.name}: cannot load the model on {self.device}: {error}") from None
-        self._tokenizer = package.tokenizer
-        self._translator = translator
+            raise PackageError(f"{self.info.name}: cannot load the model on {device}: {error}") from None
+        model.tokenizer, model.translator = package.tokenizer, translator
+        return model
 
-    def translate(self, sentences: Sequence[str]) -> list[str]:
-        results = [""] * len(sentences)
+    def translate(self, sentences: Sequence[str]) -> list[Hypothesis]:
+        """See `Engine.translate`. Each sentence's output is cut at `Decoding.output_limit` of its own length."""
+        results = [Hypothesis("")] * len(sentences)
         todo = [i for i, s in enumerate(sentences) if s.strip()]
         if not todo:
             return results
-        self._load()
+        model = self._load()
         prefix = self.info.metadata.get("target_prefix") or ""
-        encoded = [self._tokenizer.encode(sentences[i]) for i in todo]
-        options = self.decoding
-        for batch in length_batches([len(tokens) for tokens in encoded], self.batch_tokens):
+        encoded = [model.tokenizer.encode(sentences[i]) for i in todo]
+        decoding = self.options.decoding
+        for batch in length_batches([len(tokens) for tokens in encoded], self.options.batch_tokens):
             source = [encoded[i] for i in batch]
-            longest = max(len(tokens) for tokens in source)
-            limit = math.ceil(options.max_length_ratio * longest) + options.max_length_extra
-            outputs = self._translator.translate_batch(
+            limit = decoding.output_limit(len(source[0]))  # one length per batch
+            outputs = model.translator.translate_batch(
                 source,
                 target_prefix=[[prefix]] * len(source) if prefix else None,
-                beam_size=options.beam_size,
-                length_penalty=options.length_penalty,
-                no_repeat_ngram_size=options.no_repeat_ngram_size,
-                repetition_penalty=options.repetition_penalty,
+                beam_size=decoding.beam_size,
+                length_penalty=decoding.length_penalty,
+                no_repeat_ngram_size=decoding.no_repeat_ngram_size,
+                repetition_penalty=decoding.repetition_penalty,
                 max_decoding_length=limit,
                 max_batch_size=0,  # the batch is already the size we want
                 replace_unknowns=True,
+                return_scores=True,
             )
-            self.stats.batches += 1
             for i, output in zip(batch, outputs):
                 tokens = output.hypotheses[0]
+                # Counted before the prefix is dropped, whether or not CTranslate2 counts it.
+                truncated = len(tokens) >= limit
                 if prefix and tokens and tokens[0] == prefix:
                     tokens = tokens[1:]
-                self.stats.cut += len(tokens) >= limit
-                results[todo[i]] = self._tokenizer.decode(tokens).strip()
-        self.stats.sentences += len(todo)
-        self.stats.source_tokens += sum(len(tokens) for tokens in encoded)
+                results[todo[i]] = Hypothesis(
+                    model.tokenizer.decode(tokens).strip(), truncated, float(output.scores[0])
+                )
         return results
-
-
-def load_engine(config: Config, from_code: str = "en", to_code: str = "ja") -> ArgosEngine:
-    """The engine for the configured package; the model itself loads on first use."""
-    info = choose(config.packages_dir, config.models_dir, from_code, to_code, config.package)
-    return ArgosEngine(
-        info,
-        device=config.device,
-        threads=config.threads,
-        batch_tokens=config.batch_tokens,
-        decoding=Decoding(beam_size=config.beam_size),
-    )

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .news import Status
+
 
 class TranslateError(Exception):
     """Base class: the message is complete and fit to show as is."""
@@ -30,6 +32,8 @@ class PageFormatError(TranslateError):
 
 
 class ArticleNotFound(TranslateError):
+    """No article has the requested id."""
+
     def __init__(self, article_id: int):
         self.article_id = article_id
         super().__init__(f"no article with id {article_id}")
@@ -38,11 +42,11 @@ class ArticleNotFound(TranslateError):
 class TranslationUnavailable(TranslateError):
     """The article has no current translation in the requested language."""
 
-    def __init__(self, article_id: int, lang: str, status: str):
+    def __init__(self, article_id: int, lang: str, status: Status):
         self.article_id = article_id
         self.lang = lang
         self.status = status
-        what = "is out of date (the English changed)" if status == "stale" else "does not exist yet"
+        what = "is out of date (the English changed)" if status == Status.STALE else "does not exist yet"
         super().__init__(
             f"the {lang} translation of article {article_id} {what}: run `translate run`"
         )

@@ -1,9 +1,17 @@
-"""Ordered schema migrations; the only place the schema is created or changed."""
+"""Ordered schema migrations; the only place the schema is created or changed.
+
+Each migration runs in one transaction with the record of it having run
+(sqlite-utils Migrations), so a database is always at one version. Migrations
+are never edited once released: a change is a new one, and existing databases
+move forward through all of them.
+"""
 
 from __future__ import annotations
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from .news import sentence_hash
 
 migrations = Migrations("translate")
 
@@ -68,5 +76,95 @@ def m001_articles(db: Database) -> None:
     db["translated_sentences"].create_index(["source"])
 
 
+@migrations()
+def m002_blocks_and_sentence_identity(db: Database) -> None:
+    """Blocks by their name; translated sentences keyed by their English, with what they are.
+
+    A sentence is identified within its article by the hash of its English, not
+    by its position, which every change to the English renumbers; whatever must
+    survive such a change (edits, QA flags) is keyed the same way. Rows carried
+    over from m001 say origin 'machine' and truncated 0: m001 did not record
+    whether a sentence came from the cache or was cut at the length limit.
+    """
+    db.register_function(sentence_hash, deterministic=True, replace=True)
+    db.rename_table("segments", "blocks")
+    db["sentences"].add_column("source_hash", str)
+    db.execute("update sentences set source_hash = sentence_hash(text)")
+    db["sentences"].transform(not_null={"source_hash"})
+    db["sentence_translations"].create(
+        {
+            "article_id": int,
+            "lang": str,
+            "source_hash": str,  # sentence_hash(source)
+            "source": str,  # the English it was made from
+            "text": str,
+            "origin": str,  # news.Origin
+            "truncated": int,  # 1: the output reached its length limit
+            "score": float,  # the model's score; NULL where not recorded
+        },
+        pk=("article_id", "lang", "source_hash"),
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"source", "text", "origin", "truncated"},
+    )
+    db["sentence_translations"].create_index(["source_hash"])
+    db.execute(
+        """
+        insert or ignore into sentence_translations
+            (article_id, lang, source_hash, source, text, origin, truncated, score)
+        select article_id, lang, sentence_hash(source), source, text, 'machine', 0, null
+        from translated_sentences order by article_id, lang, position, idx
+        """
+    )
+    db["translated_sentences"].drop()
+
+
+@migrations()
+def m003_publications(db: Database) -> None:
+    """Links leave the translations for a table of their own, and the status becomes a view.
+
+    A publication is where an article's page in one language is, from when. The
+    m001 links carry over (the Japanese at `link`, the English at `back_link`).
+    """
+    db["publications"].create(
+        {"article_id": int, "lang": str, "url": str, "published_at": str},
+        pk=("article_id", "lang"),
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"url", "published_at"},
+    )
+    db.execute(
+        """
+        insert into publications (article_id, lang, url, published_at)
+        select article_id, lang, link, translated_at from translations where link is not null
+        union all
+        select article_id, 'en', back_link, translated_at from translations where back_link is not null
+        """
+    )
+    db["translations"].transform(drop={"link", "back_link"})
+    # The status of each translation that exists (news.Status); no row means 'missing'.
+    db.create_view(
+        "translation_status",
+        """
+        select t.article_id, t.lang,
+               case when t.source_hash = a.content_hash then 'current' else 'stale' end as status
+        from translations t join articles a on a.id = t.article_id
+        """,
+    )
+
+
+@migrations()
+def m004_revisions(db: Database) -> None:
+    """Earlier English of each article, so a change can be shown as a diff.
+
+    `blocks` is JSON: [[kind, text, [sentence, ...]], ...], headline first.
+    """
+    db["revisions"].create(
+        {"article_id": int, "content_hash": str, "blocks": str, "replaced_at": str},
+        pk=("article_id", "content_hash"),
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"blocks", "replaced_at"},
+    )
+
+
 def apply(db: Database) -> None:
+    """Bring `db` up to the newest schema."""
     migrations.apply(db)

@@ -10,7 +10,6 @@ metadata.json, model/ (CTranslate2) and sentencepiece.model or bpe.model.
 from __future__ import annotations
 
 import json
-import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -148,6 +147,24 @@ def pick(
     return max(candidates, key=lambda p: (p.sort_version, p.name))
 
 
+@dataclass(frozen=True)
+class Listing:
+    """The installed packages, by name, and the one that would translate the pair (None: none would)."""
+
+    installed: list[PackageInfo]
+    in_use: PackageInfo | None
+
+
+def listing(packages_dir: Path, from_code: str = "en", to_code: str = "ja", name: str | None = None) -> Listing:
+    """What `translate models list` shows; installs nothing."""
+    found = installed(packages_dir)
+    try:
+        in_use: PackageInfo | None = pick(found, from_code, to_code, name)
+    except NoPackageError:
+        in_use = None
+    return Listing(found, in_use)
+
+
 def choose(
     packages_dir: Path,
     models_dir: Path,
@@ -155,8 +172,12 @@ def choose(
     to_code: str = "ja",
     name: str | None = None,
 ) -> PackageInfo:
-    """Install the bundled packages, then pick the one to translate with."""
-    install_bundled(models_dir, packages_dir)
+    """The installed package to translate with: `name` if given, else the highest version for the pair.
+
+    Installs nothing (see `install_bundled`); `models_dir` only completes the message.
+
+    :raises NoPackageError: naming what is installed, or how to add a package.
+    """
     try:
         return pick(installed(packages_dir), from_code, to_code, name)
     except NoPackageError as error:

@@ -1,9 +1,10 @@
 """The batch: articles whose translation is missing or stale → translated, one transaction each.
 
 Pending articles are read from the store a chunk at a time, so memory stays flat
-however many are waiting. Within a run, and across runs with the same package,
-an English sentence is translated once. A run stopped at any point leaves whole
-articles only; the next run carries on with the rest.
+however many are waiting. Within a run, and across runs with the same package
+(the machine-translation cache), an English sentence is translated once. A run
+stopped at any point leaves whole articles only; the next run carries on with
+the rest. The batch only translates: publishing is publish.py's.
 """
 
 from __future__ import annotations
@@ -13,20 +14,23 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from .engine import Engine
+from .news import Hypothesis, Origin, TranslatedSentence
 from .segment import join_sentences, split_sentences
-from .store import SentenceRow, Store
+from .store import Store
 
 # Sentences gathered before the engine is called: enough for CTranslate2 to
-# form full, length-sorted batches, small enough to keep memory flat.
+# form full batches, small enough to keep memory flat.
 CHUNK_SENTENCES = 2000
 
 
 @dataclass
 class RunReport:
+    """What a run did. `truncated`: article id → its sentences whose translation reached the length limit."""
+
     articles: int = 0
     sentences: int = 0  # in the articles translated
-    translated: int = 0  # sent to the model (the rest were known already)
-    cut: int = 0  # translations that reached the length limit
+    translated: int = 0  # sent to the model (the rest came from the cache)
+    truncated: dict[int, int] = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
@@ -36,90 +40,90 @@ class RunReport:
 
 def run(
     store: Store,
-    engine: Callable[[], Engine],
-    link: Callable[[int, str], str],
+    load_engine: Callable[[], Engine],
     *,
-    source_lang: str = "en",
     target_lang: str = "ja",
-    chunk_sentences: int = CHUNK_SENTENCES,
+    chunk_sentences: int | None = None,
     on_start: Callable[[int], None] | None = None,
     on_article: Callable[[int], None] | None = None,
 ) -> RunReport:
-    """Translate every pending article. `engine` is called only if there is work.
+    """Translate every pending article. `load_engine` is called only if there is work.
 
+    The engine is called once per `chunk_sentences` sentences (None: CHUNK_SENTENCES).
     `on_start` gets the number of pending articles; `on_article` each article id
     once it is saved.
+
+    :raises PackageError: when the engine's model cannot be loaded.
     """
     started = time.perf_counter()
     report = RunReport()
     pending = store.pending(target_lang)
     if not pending:
         return report
-    translator = engine()
+    state = _Run(store, load_engine(), target_lang, on_article, report)
     if on_start:
         on_start(len(pending))
-    batch = _Batch(store, translator, link, source_lang, target_lang, on_article, report)
-    chunk: dict[int, tuple[str, list[SentenceRow]]] = {}
+    chunk: dict[int, tuple[str, list[str]]] = {}
     size = 0
     for article_id, content_hash in pending.items():
         # The hash was read before the sentences: if the English changes in
         # between, the translation is saved as stale and redone next run.
-        rows = store.sentences(article_id)
-        chunk[article_id] = (content_hash, rows)
-        size += len(rows)
-        if size >= chunk_sentences:
-            batch.translate(chunk)
+        sentences = store.source_sentences(article_id)
+        chunk[article_id] = (content_hash, sentences)
+        size += len(sentences)
+        if size >= (chunk_sentences or CHUNK_SENTENCES):
+            state.translate(chunk)
             chunk, size = {}, 0
     if chunk:
-        batch.translate(chunk)
-    report.cut = translator.stats.cut
+        state.translate(chunk)
     report.seconds = time.perf_counter() - started
     return report
 
 
 @dataclass
-class _Batch:
-    """One run's state: what is known already, and where translations go."""
+class _Run:
+    """One run's state: its engine, and the machine translations made or found so far."""
 
     store: Store
-    translator: Engine
-    link: Callable[[int, str], str]
-    source_lang: str
-    target_lang: str
+    engine: Engine
+    lang: str
     on_article: Callable[[int], None] | None
     report: RunReport
-    known: dict[str, str] = field(default_factory=dict)  # English → translation, this run
+    # This run's part of the machine-translation cache: English → (result, where it came from).
+    cache: dict[str, tuple[Hypothesis, Origin]] = field(default_factory=dict)
 
-    def translate(self, chunk: dict[int, tuple[str, list[SentenceRow]]]) -> None:
+    def translate(self, chunk: dict[int, tuple[str, list[str]]]) -> None:
         """Translate the chunk's new sentences in one engine call, then save each article."""
-        translator, lang = self.translator, self.target_lang
-        sources = {text for _, rows in chunk.values() for _, _, text in rows}
-        new = sources - self.known.keys()
-        self.known.update(self.store.remembered(new, lang, translator.package, translator.package_version))
-        todo = sorted(sources - self.known.keys())
-        self.known.update(zip(todo, translator.translate(todo)))
+        engine, lang = self.engine, self.lang
+        sources = {text for _, sentences in chunk.values() for text in sentences}
+        cached = self.store.cached_translations(sources - self.cache.keys(), lang, engine.package, engine.package_version)
+        self.cache.update((text, (hypothesis, Origin.CACHED)) for text, hypothesis in cached.items())
+        todo = sorted(sources - self.cache.keys())
+        self.cache.update((text, (hypothesis, Origin.MACHINE)) for text, hypothesis in zip(todo, engine.translate(todo)))
         self.report.translated += len(todo)
 
-        for article_id, (content_hash, rows) in chunk.items():
+        for article_id, (content_hash, sentences) in chunk.items():
+            translated = [TranslatedSentence(text, *self.cache[text]) for text in dict.fromkeys(sentences)]
             self.store.save_translation(
                 article_id,
                 lang,
-                [(position, idx, text, self.known[text]) for position, idx, text in rows],
-                package=translator.package,
-                package_version=translator.package_version,
+                translated,
+                package=engine.package,
+                package_version=engine.package_version,
                 source_hash=content_hash,
-                link=self.link(article_id, lang),
-                back_link=self.link(article_id, self.source_lang),
             )
             self.report.articles += 1
-            self.report.sentences += len(rows)
+            self.report.sentences += len(sentences)
+            truncated = sum(sentence.hypothesis.truncated for sentence in translated)
+            if truncated:
+                self.report.truncated[article_id] = truncated
             if self.on_article:
                 self.on_article(article_id)
 
 
-def translate_lines(translator: Engine, lines: Sequence[str], lang: str = "ja") -> list[str]:
+def translate_lines(engine: Engine, lines: Sequence[str], lang: str = "ja") -> list[str]:
     """Each line split into sentences, all translated in one batch, joined back per line."""
     split = [split_sentences(line) for line in lines]
     unique = sorted({sentence for sentences in split for sentence in sentences})
-    translated = dict(zip(unique, translator.translate(unique)))
+    translated = {s: result.text for s, result in zip(unique, engine.translate(unique))}
     return [join_sentences([translated[s] for s in sentences], lang) for sentences in split]

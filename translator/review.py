@@ -1,6 +1,7 @@
 """English and its translation side by side, sentence by sentence, for editors.
 
 Widths are measured in terminal columns (wcwidth): a Japanese character takes two.
+A translation cut at the engine's length limit is marked under it.
 """
 
 from __future__ import annotations
@@ -9,11 +10,13 @@ from itertools import zip_longest
 
 import wcwidth
 
-from .store import Store
-from .views import current_translation, get_article, journal_time, translated_text
+from .journal import journal_time
+from .news import AlignedArticle, BlockKind
+from .reading import require_current
 
 SEPARATOR = " │ "
 MIN_WIDTH = 40
+TRUNCATED = "(truncated at the length limit)"
 
 
 def _marker(label: str, width: int) -> str:
@@ -26,29 +29,33 @@ def _pair(left: str, right: str, left_width: int, right_width: int) -> list[str]
     return [(wcwidth.ljust(a, left_width) + SEPARATOR + b).rstrip() for a, b in rows]
 
 
-def render_review(store: Store, article_id: int, width: int, lang: str = "ja") -> str:
-    """Side-by-side text of article `article_id`, `width` columns wide (at least 40)."""
-    article = get_article(store, article_id, lang)
-    translation = current_translation(store, article, lang)
+def render_review(article: AlignedArticle, width: int) -> str:
+    """Side-by-side text of the article and its translation, `width` columns wide (at least 40).
+
+    :raises TranslationUnavailable: while the translation is missing or stale.
+    """
+    translation = require_current(article).translation
+    assert translation is not None  # a current translation exists
     width = max(width, MIN_WIDTH)
     left = (width - wcwidth.width(SEPARATOR)) // 2
     right = width - wcwidth.width(SEPARATOR) - left
 
     lines = [
         f"Article {article.id} · {journal_time(article.published)} · "
-        f"{lang} by {translation.package} {translation.package_version}".rstrip(),
+        f"{article.lang} by {translation.package} {translation.package_version}".rstrip()
     ]
     paragraph = 0
-    for segment in store.segments(article_id):
-        if segment.kind == "paragraph":
+    for block in article.blocks:
+        if block.kind == BlockKind.PARAGRAPH:
             paragraph += 1
             label = f"¶ {paragraph}"
         else:
-            label = segment.kind
+            label = block.kind
         lines.append(_marker(label, width))
-        pairs = zip(segment.sentences, translated_text(segment, translation))
-        for index, (english, translated) in enumerate(pairs):
+        for index, pair in enumerate(block.pairs):
             if index:  # an empty row between sentences keeps them apart
                 lines.append(" " * left + SEPARATOR.rstrip())
-            lines += _pair(english, translated, left, right)
+            lines += _pair(pair.source, pair.target or "", left, right)
+            if pair.truncated:
+                lines += _pair("", TRUNCATED, left, right)
     return "\n".join(lines)

@@ -13,7 +13,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from translator.engine import ArgosEngine, Decoding
+from translator.engine import ArgosEngine, Decoding, EngineOptions
 from translator.packages import install
 
 
@@ -44,14 +44,13 @@ def evaluate(
     results = []
     with tempfile.TemporaryDirectory() as packages_dir:
         info = install(package_file, Path(packages_dir))
-        engine = ArgosEngine(info, threads=threads)
-        engine.translate(["Warm-up: load the model before timing."])
+        loaded = ArgosEngine(info, EngineOptions(threads=threads))
+        loaded.translate(["Warm-up: load the model before timing."])
         for decoding in decodings:
-            engine.decoding = decoding
-            engine.stats.cut = 0
             started = time.perf_counter()
-            hypotheses = engine.translate(sources)
+            outputs = loaded.with_decoding(decoding).translate(sources)
             seconds = time.perf_counter() - started
+            hypotheses = [output.text for output in outputs]
             results.append(
                 {
                     "decoding": asdict(decoding),
@@ -59,7 +58,7 @@ def evaluate(
                     "sentences": len(sources),
                     "seconds": round(seconds, 2),
                     "sentences_per_second": round(len(sources) / seconds, 1),
-                    "cut_at_length_limit": engine.stats.cut,
+                    "cut_at_length_limit": sum(output.truncated for output in outputs),
                     "examples": [
                         {"en": s, "ja": h, "reference": r}
                         for s, h, r in list(zip(sources, hypotheses, references))[:3]

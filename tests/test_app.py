@@ -1,0 +1,46 @@
+"""The App: settings to engine, the batch run with publishing, packages."""
+
+from pathlib import Path
+
+import pytest
+
+from translator import pipeline
+from translator.app import App, load_argos_engine
+from translator.config import resolve
+from translator.engine import Decoding, EngineOptions
+from translator.importer import import_paths
+
+from .conftest import SEED, FakeEngine, make_archive
+
+
+def test_the_engine_gets_its_own_options_and_the_bundled_package(tmp_path: Path):
+    models = tmp_path / "models"
+    models.mkdir()
+    make_archive(models / "ours.argosmodel")
+    config = resolve(environ={}, db=tmp_path / "news.db", models_dir=models, beam_size=4, threads=3, batch_tokens=512)
+    engine = load_argos_engine(config)  # installs the bundled package; loads no model yet
+    assert engine.package == "translate-en_ja-1_0"
+    assert engine.options == EngineOptions("cpu", 3, 512, Decoding(beam_size=4))
+    assert (tmp_path / "packages" / "translate-en_ja-1_0" / "metadata.json").is_file()
+
+
+def test_a_run_publishes_what_it_finished_even_when_interrupted(monkeypatch):
+    monkeypatch.setattr(pipeline, "CHUNK_SENTENCES", 10)  # several engine calls, the second one fails
+    app = App(engine_factory=lambda config: FakeEngine(fail_on_call=2))
+    with app.store(create=True) as store:
+        import_paths(store, [SEED])
+    with pytest.raises(KeyboardInterrupt):
+        app.translate_pending()
+    with app.store() as store:
+        published = {row["article_id"] for row in store.db["publications"].rows_where("lang = 'ja'")}
+        translated = {row["article_id"] for row in store.db["translations"].rows}
+    assert translated and published == translated
+
+
+def test_packages_lists_the_bundled_ones(tmp_path: Path):
+    models = tmp_path / "models"
+    models.mkdir()
+    make_archive(models / "ours.argosmodel")
+    listing = App().packages()
+    assert [p.name for p in listing.installed] == ["translate-en_ja-1_0"]
+    assert listing.in_use == listing.installed[0]

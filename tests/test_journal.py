@@ -1,0 +1,138 @@
+"""The journal layout both ways: pages parse as the desk writes them, and render back unchanged."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from translator.errors import PageFormatError
+from translator.journal import JST, Headline, Page, parse_page, render_article, render_page
+from translator.news import ArticleView, Block, BlockKind
+
+from .conftest import SEED
+
+BREADCRUMB = "HOME > AFP-JIJI PRESS NEWS JOURNAL > Article"
+
+
+def test_seed_page_parses():
+    page = parse_page(SEED.read_text(encoding="utf-8"))
+    assert page.headline == "Mexico says won't accept US 'invasion' in fight against cartels"
+    assert page.published == datetime(2025, 2, 21, 18, 38, tzinfo=JST)
+    assert page.published.isoformat() == "2025-02-21T18:38:00+09:00"
+    assert len(page.body) == 29
+    assert page.body[0] == Block(
+        BlockKind.PARAGRAPH,
+        "Mexico's president warned the United States on Thursday her country would never tolerate "
+        "an invasion of its national sovereignty and vowed fresh legal action against US gunmakers "
+        "after Washington designated cartels as terrorist organizations.",
+    )
+    assert [b.text for b in page.body if b.kind == "subheading"] == [
+        "'Eligible for drone strikes'?",
+        "Mexico adjusting strategy",
+    ]
+    assert len(page.sidebar) == 42
+    assert page.sidebar[1].headline == "Spain's ex-football boss Luis Rubiales fined over forced kiss"
+    assert page.sidebar[-1].published == datetime(2025, 2, 13, 19, 5, tzinfo=JST)
+
+
+def test_scrape_noise_does_not_change_the_page():
+    clean = SEED.read_text(encoding="utf-8")
+    lines = clean.splitlines()
+    noisy = "\ufeff" + "\r\n\r\n".join(line + "  " for line in lines) + "\r\n"
+    assert parse_page(noisy) == parse_page(clean)
+    assert parse_page(noisy).content_hash == parse_page(clean).content_hash
+
+
+def test_text_is_kept_as_written():
+    parsed = parse_page(f"{BREADCRUMB}\n“Curly” quotes — stay\nHe said: “It’s fine.”  Twice.\n(2025/02/21 18:38)\n")
+    assert parsed.headline == "“Curly” quotes — stay"
+    assert parsed.body == (Block(BlockKind.PARAGRAPH, "He said: “It’s fine.”  Twice."),)
+
+
+def test_sidebar_year_comes_from_the_page():
+    text = (
+        f"{BREADCRUMB}\nNew year page\nBody.\n(2025/01/02 09:00)\n"
+        "- 01/02 08:00 Same day\n- 01/01 23:00 Day before\n- 12/31 22:00 Last year\n"
+    )
+    published = [entry.published for entry in parse_page(text).sidebar]
+    assert published == [
+        datetime(2025, 1, 2, 8, 0, tzinfo=JST),
+        datetime(2025, 1, 1, 23, 0, tzinfo=JST),
+        datetime(2024, 12, 31, 22, 0, tzinfo=JST),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("", "missing the breadcrumb line ('HOME > ...') at the top"),
+        ("Just some text\nwith lines\n", "missing the breadcrumb line ('HOME > ...') at the top"),
+        ("HOME > X > Article\nHeadline\nBody.\n", "missing the timestamp line '(YYYY/MM/DD HH:MM)'"),
+        ("HOME > X > Article\n(2025/02/21 18:38)\n", "missing the headline"),
+        ("HOME > X > Article\nHeadline\n(2025/02/21 18:38)\n", "missing the article body"),
+        (
+            "HOME > X > Article\nHeadline\n- Only a subheading -\n(2025/02/21 18:38)\n",
+            "missing the article body (only subheadings)",
+        ),
+        (
+            "HOME > X > Article\nHeadline\nBody.\n(2025/02/30 18:38)\n",
+            "timestamp 2025/02/30 18:38 is not a valid date",
+        ),
+        (
+            "HOME > X > Article\nHeadline\nBody.\n(2025/02/21 18:38)\nFooter text\n",
+            "unexpected line after the timestamp: 'Footer text'",
+        ),
+    ],
+)
+def test_not_a_page(text, problem):
+    with pytest.raises(PageFormatError) as raised:
+        parse_page(text, "bad.txt")
+    assert str(raised.value) == f"bad.txt: {problem}"
+
+
+def test_bad_sidebar_date():
+    text = f"{BREADCRUMB}\nPage\nBody.\n(2025/03/01 10:00)\n- 02/30 09:00 No such day\n"
+    with pytest.raises(PageFormatError, match=r"^p.txt: sidebar date 2025/02/30 09:00 is not a valid date$"):
+        parse_page(text, "p.txt")
+
+
+def test_the_sample_page_renders_back_byte_for_byte():
+    text = SEED.read_text(encoding="utf-8")
+    assert not text.endswith("\n")  # the sample lacks a final line end; render_page writes one
+    assert render_page(parse_page(text)) == text + "\n"
+
+
+# Words that cannot be mistaken for layout: no line breaks, no '- ... -', no '(...)' stamps.
+_words = st.lists(st.text(st.characters(categories=["L", "N"]), min_size=1, max_size=8), min_size=1, max_size=6)
+_line = _words.map(" ".join)
+_times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31)).map(
+    lambda t: t.replace(second=0, microsecond=0, tzinfo=JST)
+)
+
+
+@st.composite
+def pages(draw) -> Page:
+    published = draw(_times)
+    kinds = draw(st.lists(st.sampled_from([BlockKind.PARAGRAPH, BlockKind.SUBHEADING]), min_size=1, max_size=6))
+    kinds[draw(st.integers(0, len(kinds) - 1))] = BlockKind.PARAGRAPH  # a body needs a paragraph
+    body = tuple(Block(kind, draw(_line)) for kind in kinds)
+    # Sidebar entries lie within the year before the page (their year is inferred from it).
+    ages = draw(st.lists(st.integers(0, 364 * 24 * 60), max_size=5))
+    sidebar = tuple(Headline(draw(_line), published - timedelta(minutes=age)) for age in ages)
+    return Page(draw(_line), published, body, sidebar)
+
+
+@given(pages())
+def test_parse_inverts_render(page: Page):
+    assert parse_page(render_page(page)) == page
+
+
+def test_render_article_in_the_journal_layout():
+    view = ArticleView(
+        7, "ja", "見出し", "2025-02-21T18:38:00+09:00",
+        (Block(BlockKind.PARAGRAPH, "本文。"), Block(BlockKind.SUBHEADING, "小見出し")), "/articles/7/en",
+    )
+    assert render_article(view) == "見出し\n\n本文。\n\n- 小見出し -\n\n(2025/02/21 18:38)\nEnglish original: /articles/7/en"
+    english = ArticleView(7, "en", "Headline", "2025-02-21T18:38:00+09:00", (Block(BlockKind.PARAGRAPH, "Body."),), None)
+    assert render_article(english).endswith("\n(2025/02/21 18:38)\nClick Here for Japanese Translation: (pending)")

@@ -1,0 +1,51 @@
+"""Links: decided by publication, not by the batch; once given, never changed."""
+
+from translator import pipeline, publish
+from translator.importer import import_paths, save_page
+from translator.journal import parse_page
+from translator.news import Status
+from translator.reading import article_view
+
+from .conftest import SEED, FakeEngine, page
+
+TEMPLATE = "/articles/{id}/{lang}"
+
+
+def test_link_fills_the_template():
+    assert publish.link("https://example.com/{lang}/{id}.html", 7, "ja") == "https://example.com/ja/7.html"
+
+
+def test_current_translations_are_published_once_with_both_links(store):
+    import_paths(store, [SEED])
+    pipeline.run(store, FakeEngine)
+    assert publish.publish_current(store, TEMPLATE) == list(range(1, 43))
+    assert store.aligned_article(1, "ja").links == {"ja": "/articles/1/ja", "en": "/articles/1/en"}
+    assert publish.publish_current(store, TEMPLATE) == []
+
+
+def test_only_current_translations_are_published(store):
+    save_page(store, page("One"))
+    pipeline.run(store, FakeEngine)
+    save_page(store, page("Two", published=page("One").published.replace(hour=19)))
+    assert publish.publish_current(store, TEMPLATE) == [1]
+    assert store.aligned_article(2, "ja").links == {}
+
+
+def test_a_link_never_changes(store):
+    import_paths(store, [SEED])
+    pipeline.run(store, FakeEngine)
+    publish.publish_current(store, TEMPLATE)
+    save_page(store, parse_page(SEED.read_text(encoding="utf-8").replace("Thursday", "Friday")))
+    pipeline.run(store, FakeEngine)
+    assert publish.publish_current(store, "https://new.example/{lang}/{id}") == []
+    assert store.aligned_article(1, "ja").links == {"ja": "/articles/1/ja", "en": "/articles/1/en"}
+
+
+def test_the_english_keeps_its_link_while_the_japanese_is_stale(store):
+    import_paths(store, [SEED])
+    pipeline.run(store, FakeEngine)
+    publish.publish_current(store, TEMPLATE)
+    save_page(store, parse_page(SEED.read_text(encoding="utf-8").replace("Thursday", "Friday")))
+    article = store.aligned_article(1, "ja")
+    assert article.status == Status.STALE
+    assert article_view(article, "en").link == "/articles/1/ja"

@@ -1,0 +1,122 @@
+"""The application object the faces share: settings, the store, the engine factory, the batch run.
+
+The `translate` group builds one App per command line and hands it to every
+command (click's make_pass_decorator, as in click's examples/repo); a web face
+would build the same object. Settings are resolved when first asked for
+(flag > environment > default), so `--help` works whatever the environment holds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Callable, Iterator, Mapping
+
+from . import packages, pipeline, publish
+from .config import Config, resolve
+from .engine import ArgosEngine, Decoding, Engine, EngineOptions
+from .store import Store, opened
+
+SOURCE_LANG, TARGET_LANG = "en", "ja"
+
+EngineFactory = Callable[[Config], Engine]
+
+
+def load_argos_engine(config: Config) -> ArgosEngine:
+    """The engine for the configured package, after installing the bundled packages; the model loads on first use.
+
+    :raises PackageError: when a bundled package is not a usable Argos package.
+    :raises NoPackageError: when no installed package translates English into Japanese.
+    """
+    packages.install_bundled(config.models_dir, config.packages_dir)
+    info = packages.choose(config.packages_dir, config.models_dir, SOURCE_LANG, TARGET_LANG, config.package)
+    return ArgosEngine(
+        info,
+        EngineOptions(
+            device=config.device,
+            threads=config.threads,
+            batch_tokens=config.batch_tokens,
+            decoding=Decoding(beam_size=config.beam_size),
+        ),
+    )
+
+
+@dataclass
+class App:
+    """Settings from the command line's flags, and what is built from them.
+
+    `flags` are the options given before the command (None: not given);
+    `engine_factory` makes the engine from the settings (tests give a fake).
+    """
+
+    flags: Mapping[str, object] = field(default_factory=dict)
+    engine_factory: EngineFactory = load_argos_engine
+
+    def with_flags(self, flags: Mapping[str, object]) -> "App":
+        return dataclasses.replace(self, flags=dict(flags))
+
+    def settings(self, **more: object) -> Config:
+        """The settings with `more` flags (a command's own options) on top of the group's.
+
+        :raises ConfigError: when a setting has an unusable value.
+        """
+        return resolve(**{**self.flags, **more})
+
+    @cached_property
+    def config(self) -> Config:
+        return self.settings()
+
+    @contextlib.contextmanager
+    def store(self, *, create: bool = False) -> Iterator[Store]:
+        """The database, closed on leaving the block. Only commands that write pass `create`.
+
+        :raises StoreError: when the database is missing (without `create`) or unusable.
+        """
+        with opened(self.config.db, create=create) as store:
+            yield store
+
+    def engine(self, **options: object) -> Engine:
+        """The engine, with a command's own engine options on top of the settings."""
+        return self.engine_factory(self.settings(**options))
+
+    def translate_pending(
+        self,
+        on_start: Callable[[int], None] | None = None,
+        on_article: Callable[[int], None] | None = None,
+        **options: object,
+    ) -> pipeline.RunReport:
+        """Translate every pending article (pipeline.run), then publish those now current.
+
+        Publishing runs after an interrupted run too, for the articles it finished.
+        """
+        config = self.settings(**options)
+        with opened(config.db) as store:
+            try:
+                report = pipeline.run(
+                    store,
+                    lambda: self.engine_factory(config),
+                    target_lang=TARGET_LANG,
+                    on_start=on_start,
+                    on_article=on_article,
+                )
+            except KeyboardInterrupt:
+                publish.publish_current(store, config.link_template, SOURCE_LANG, TARGET_LANG)
+                raise
+            publish.publish_current(store, config.link_template, SOURCE_LANG, TARGET_LANG)
+        return report
+
+    def packages(self) -> packages.Listing:
+        """The installed packages (the bundled ones installed first) and the one in use."""
+        config = self.config
+        packages.install_bundled(config.models_dir, config.packages_dir)
+        return packages.listing(config.packages_dir, SOURCE_LANG, TARGET_LANG, config.package)
+
+    def install_package(self, file: Path) -> packages.PackageInfo:
+        """Install an .argosmodel file into the package folder.
+
+        :raises PackageError: when the file is not a usable Argos package.
+        """
+        return packages.install(file, self.config.packages_dir)

@@ -1,0 +1,101 @@
+"""Commands about articles: import, list, show, review."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from .. import importer, journal, reading, review
+from ..app import App, TARGET_LANG
+from .common import count, pass_app
+
+
+@click.command(name="import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@pass_app
+def import_(app: App, paths: tuple[Path, ...]) -> None:
+    """Import pages in the journal's layout from files or folders (*.txt).
+
+    Sidebar entries become headline-only articles. Importing a page again
+    changes nothing; a changed page updates its article and makes its
+    Japanese stale. A bad file is reported and skipped (exit status 1).
+
+    Example:
+
+        translate import seeds/ incoming/page.txt
+    """
+    with app.store(create=True) as store:
+        report = importer.import_paths(store, paths)
+    for error in report.errors:
+        click.echo(f"Error: {error}", err=True)
+    click.echo(
+        f"Imported {count(report.pages, 'page')} "
+        f"({report.new} new, {report.updated} updated, {report.unchanged} unchanged) "
+        f"and {count(report.headlines, 'headline-only article')}"
+        + (f"; {count(len(report.errors), 'file')} failed" if report.errors else "")
+    )
+    if report.errors:
+        sys.exit(1)
+
+
+@click.command()
+@click.argument("article_id", metavar="ID", type=int)
+@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object instead of text.")
+@pass_app
+def show(app: App, article_id: int, lang: str, as_json: bool) -> None:
+    """Print an article in Japanese or in its English original.
+
+    Example:
+
+        translate show 1 --lang ja --json
+    """
+    with app.store() as store:
+        article = store.aligned_article(article_id, TARGET_LANG)
+    view = reading.article_view(article, lang)
+    if as_json:
+        click.echo(json.dumps(view.as_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(journal.render_article(view))
+
+
+@click.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="A JSON array instead of text.")
+@pass_app
+def list_(app: App, as_json: bool) -> None:
+    """List articles, newest first, with the status of their Japanese.
+
+    Status is current, stale (the English changed since) or missing.
+
+    Example:
+
+        translate list --json
+    """
+    with app.store() as store:
+        articles = store.articles(TARGET_LANG)
+    if as_json:
+        click.echo(json.dumps(reading.list_json(articles), ensure_ascii=False, indent=2))
+    elif articles:
+        click.echo(reading.render_list(articles))
+
+
+@click.command(name="review")
+@click.argument("article_id", metavar="ID", type=int)
+@click.option("--width", type=int, help="Columns (default: the terminal's).")
+@pass_app
+def review_(app: App, article_id: int, width: int | None) -> None:
+    """Show English and Japanese side by side, sentence by sentence.
+
+    Translations cut at the length limit are marked.
+
+    Example:
+
+        translate review 1 --width 160 | less
+    """
+    with app.store() as store:
+        article = store.aligned_article(article_id, TARGET_LANG)
+    click.echo(review.render_review(article, width or shutil.get_terminal_size().columns))
