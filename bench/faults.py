@@ -46,7 +46,7 @@ from typing import Iterator
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "000_17be0e9bcba96c5a.txt"
-RECIPE = REPO / "models" / "recipe" / "recipe.py"
+RECIPE = ("-m", "models.recipe")  # run from REPO
 TINY_CONFIG = REPO / "models" / "recipe" / "configs" / "tiny.json"
 CACHE = REPO / "bench" / "work" / "faults"
 
@@ -323,13 +323,13 @@ def good_package(python: Path, rebuild: bool) -> Path:
         return out
     work = Path(tempfile.mkdtemp(prefix="faults-recipe-"))
     try:
-        log(f"building the tiny package with {RECIPE.relative_to(REPO)} (about a minute) ...")
+        log("building the tiny package with `python -m models.recipe` (about a minute) ...")
         CACHE.mkdir(parents=True, exist_ok=True)
         result = subprocess.run(
-            [str(python), str(RECIPE), "all", "--config", str(TINY_CONFIG),
+            [str(python), *RECIPE, "all", "--config", str(TINY_CONFIG),
              "--corpus", str(write_synthetic_corpus(work / "corpus")), "--work", str(work / "work"),
              "--out", str(out), "--device", "cpu"],
-            capture_output=True, text=True, timeout=900)
+            cwd=REPO, capture_output=True, text=True, timeout=900)
         if result.returncode:
             raise SystemExit(f"the recipe failed:\n{result.stderr[-3000:]}")
     finally:

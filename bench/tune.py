@@ -4,7 +4,7 @@
 
 Translates the NTREX dev sentences (or the first --limit of them) through the
 pipeline's engine once per setting and prints sentences per second. Speed only:
-the chrF cost of each beam size comes from `models/recipe/recipe.py evaluate --sweep`.
+the chrF cost of each beam size comes from `python -m models.recipe evaluate --sweep`.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from translator.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "000_17be0e9bcba96c5a.txt"
-RECIPE = REPO / "models" / "recipe" / "recipe.py"
+RECIPE = ("-m", "models.recipe")  # run from REPO
 TINY_CONFIG = REPO / "models" / "recipe" / "configs" / "tiny.json"
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
 
@@ -165,11 +165,12 @@ def write_synthetic_corpus(folder: Path) -> Path:
 
 def run_recipe(corpus: Path, work: Path, out: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, str(RECIPE), "all", "--config", str(TINY_CONFIG), "--corpus", str(corpus),
+        [sys.executable, *RECIPE, "all", "--config", str(TINY_CONFIG), "--corpus", str(corpus),
          "--work", str(work), "--out", str(out), "--device", "cpu"],
+        cwd=REPO,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=1200,
     )
 
 
