@@ -1,9 +1,9 @@
 """Fault battery (issue 8): how `translate` behaves under concurrency, machine faults,
 broken model packages and hostile input, counted, not asserted.
 
-    .venv/bin/python bench/faults.py            # full run, about 10 minutes on 2 busy cores
-    .venv/bin/python bench/faults.py --quick    # fewer trials and sizes, about 2 minutes
-    .venv/bin/python bench/faults.py --only packages,input --json faults.json
+    .venv/bin/python -m bench.faults            # full run, about 10 minutes on 2 busy cores
+    .venv/bin/python -m bench.faults --quick    # fewer trials and sizes, about 2 minutes
+    .venv/bin/python -m bench.faults --only packages,input --json faults.json
 
 The product is driven only through its command line (`translate ...` from the
 checkout's .venv, each a real process) and its database file, so the same script

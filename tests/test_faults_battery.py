@@ -8,8 +8,7 @@ from translator.importer import parse_page
 
 from .conftest import REPO
 
-sys.path.insert(0, str(REPO / "bench"))
-import faults  # noqa: E402
+from bench import faults
 
 
 def test_seed_copies_are_distinct_pages():
