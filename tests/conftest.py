@@ -121,6 +121,35 @@ def make_archive(path: Path, root: str = "translate-en_ja-1_0", files: dict | No
     return path
 
 
+def repack(
+    source: Path,
+    path: Path,
+    root: str | None = None,
+    files: dict | None = None,
+    compression: int = zipfile.ZIP_DEFLATED,
+    **metadata,
+) -> Path:
+    """A copy of the package `source` (e.g. the tiny real one) at `path`, changed as asked.
+
+    `root` renames its top folder; `files` replace members (bytes, or a function of the old
+    bytes) or (None) remove them, by path inside the folder; `metadata` updates metadata.json.
+    """
+    with zipfile.ZipFile(source) as archive:
+        members = {name.split("/", 1)[1]: archive.read(name) for name in archive.namelist() if not name.endswith("/")}
+        old_root = archive.namelist()[0].split("/", 1)[0]
+    if metadata:
+        members["metadata.json"] = json.dumps({**json.loads(members["metadata.json"]), **metadata}).encode()
+    for name, change in (files or {}).items():
+        if change is None:
+            members.pop(name, None)
+        else:
+            members[name] = change(members[name]) if callable(change) else change
+    with zipfile.ZipFile(path, "w", compression) as archive:
+        for name, data in members.items():
+            archive.writestr(f"{root or old_root}/{name}", data)
+    return path
+
+
 # A made-up parallel corpus in the shared corpus's file formats: small enough to
 # train on in seconds, regular enough that a tiny model learns something.
 _NOUNS = [

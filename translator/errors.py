@@ -56,6 +56,19 @@ class PackageError(TranslateError):
     """A file is not a usable Argos package."""
 
 
+class BrokenPackageError(PackageError):
+    """A package file or installed package folder cannot be used: `path` names it, `problem` says why."""
+
+    def __init__(self, path: Path | str, problem: str):
+        self.path = Path(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class PackageFolderError(PackageError):
+    """The package folder cannot be created or written."""
+
+
 class NoPackageError(TranslateError):
     """No installed package translates the requested pair."""
 
