@@ -241,9 +241,13 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh browser page (own cookies), closed after the test."""
+@pytest.fixture(name="page")
+def browser_page(browser):
+    """A fresh browser page (own cookies), closed after the test.
+
+    Named `page` for tests; the function has another name so that it does not
+    hide the `page()` helper above, which test modules import.
+    """
     context = browser.new_context(locale="ja-JP")
     page = context.new_page()
     yield page
