@@ -252,3 +252,38 @@ def browser_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+# The article pages ---------------------------------------------------------------
+
+# The sample page's first sidebar headline, which a page of its own completes in `bilingual_app`.
+SPAIN = "Spain's ex-football boss Luis Rubiales fined over forced kiss"
+
+
+@pytest.fixture
+def bilingual_app(fake_engine: FakeEngine, tmp_path: Path):
+    """An App whose database holds two full pages, translated (FakeEngine) and published.
+
+    Article 1 is the sample page (18:38); article 2 is its sidebar's first
+    headline (18:37), completed by a page of its own; 3 to 42 are headline-only.
+    """
+    from translator.app import App
+    from translator.importer import import_paths
+
+    app = App(engine_factory=lambda config: fake_engine)
+    spain = tmp_path / "spain.txt"
+    spain.write_text(
+        page_text(SPAIN, ["Spain's former football chief was fined.", subheading("Appeal"), "He said he would appeal."], jst(2025, 2, 21, 18, 37)),
+        encoding="utf-8",
+    )
+    with app.store(create=True) as store:
+        import_paths(store, [SEED, spain])
+    app.translate_pending()
+    return app
+
+
+def parse_html(text: str):
+    """Parse a page as HTML5 with html5lib, raising on any parse error; an ElementTree root, plain tag names."""
+    import html5lib
+
+    return html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(text)

@@ -58,3 +58,17 @@ class PackageError(TranslateError):
 
 class NoPackageError(TranslateError):
     """No installed package translates the requested pair."""
+
+
+class PageNotFound(TranslateError):
+    """An article has no page in the requested language: it is known only by its
+    headline, or its translation is not published."""
+
+    def __init__(self, article_id: int, lang: str, reason: str):
+        self.article_id = article_id
+        self.lang = lang
+        super().__init__(f"article {article_id} has no page in {lang}: {reason}")
+
+
+class SiteError(TranslateError):
+    """The static site cannot be written where asked."""
