@@ -198,6 +198,21 @@ class _Urls:
         return f"/static/{name}"
 
 
+@pytest.mark.parametrize(
+    "given, fit",
+    [
+        ("tab\tform feed\x0cline\nend", "tab\tform feed\x0cline\nend"),
+        ("nul\x00 bell\x07 del\x7f c1\x85", "nul\ufffd bell\ufffd del\ufffd c1\ufffd"),
+        ("\ufdd0\ufffe\uffff\U0001fffe\U0010ffff", "\ufffd" * 5),
+        ("emoji \U0001f600 CJK Ext. B \U00020000 \U0002fffd", "emoji \U0001f600 CJK Ext. B \U00020000 \U0002fffd"),
+    ],
+)
+def test_code_points_html_forbids_are_replaced(given, fit):
+    assert fit_for_html(given) == fit
+    page = ArticlePage(1, "en", given, "2025-02-21T18:38:00+09:00", (), False, False, ())
+    assert text(parse_html(render_article(page, _Urls())).find(".//h1")) == fit
+
+
 # Any text a page can hold: every code point but surrogates, which UTF-8 cannot carry,
 # and CR, which HTML reads as a line end (journal lines never hold one).
 ARTICLE_TEXT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\r"), min_size=1)

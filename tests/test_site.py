@@ -68,13 +68,13 @@ def test_the_pages_are_the_served_pages_with_relative_links(bilingual_app, tmp_p
     folder = tmp_path / "site"
     export(bilingual_app, folder)
     english = parse_html((folder / "articles/1/en.html").read_text(encoding="utf-8"))
-    assert english.find(".//p[@class='other-language']/a").get("href") == "ja.html"
-    assert english.find(".//aside//a").get("href") == "../2/en.html"
+    assert english.find(".//p[@class='other-language']/a").get("href") == "../../articles/1/ja.html"
+    assert english.find(".//aside//a").get("href") == "../../articles/2/en.html"
     assert english.find(".//nav/a").get("href") == "../../index.html"
     japanese = parse_html((folder / "articles/1/ja.html").read_text(encoding="utf-8"))
     assert japanese.get("lang") == "ja"
     assert "".join(japanese.find(".//p[@class='timestamp']").itertext()) == "（2025年2月21日 18時38分）"
-    assert japanese.find(".//p[@class='other-language']/a").get("href") == "en.html"
+    assert japanese.find(".//p[@class='other-language']/a").get("href") == "../../articles/1/en.html"
     assert japanese.find(".//nav/a").get("href") == "../../ja/index.html"
 
 

@@ -25,6 +25,7 @@ folder, byte for byte.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -56,21 +57,23 @@ def index_path(lang: str) -> str:
 
 @dataclass(frozen=True)
 class RelativeUrls:
-    """Addresses relative to the page at `page` (a path in the folder, as `article_path` gives)."""
+    """Addresses relative to the page at `page` (a path in the folder, as `article_path` gives):
+    up to the folder's root, then down ('../../articles/2/ja.html' from an article's page)."""
 
     page: str
 
-    def _from_here(self, path: str) -> str:
-        return posixpath.relpath(path, posixpath.dirname(self.page) or ".")
+    @functools.cached_property
+    def _root(self) -> str:
+        return "../" * self.page.count("/")
 
     def article(self, article_id: int, lang: str) -> str:
-        return self._from_here(article_path(article_id, lang))
+        return self._root + article_path(article_id, lang)
 
     def index(self, lang: str) -> str:
-        return self._from_here(index_path(lang))
+        return self._root + index_path(lang)
 
     def asset(self, name: str) -> str:
-        return self._from_here(f"static/{name}")
+        return f"{self._root}static/{name}"
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,12 @@ def export_site(store: Store, folder: Path) -> ExportReport:
         with store.transaction():
             site = pages.Site.load(store)
             planned = _fingerprints(site, store.fingerprints(TARGET_LANG))
-            stale = {path for path, print_ in planned.items() if previous.get(path) != print_ or not (folder / path).is_file()}
+            root = str(folder)
+            stale = {
+                path
+                for path, print_ in planned.items()
+                if previous.get(path) != print_ or not os.path.isfile(os.path.join(root, path))
+            }
             written = sorted(path for path, html in _render(store, site, sorted(stale)) if _write(folder / path, html))
         removed = [path for path in sorted(set(previous) - set(planned)) if _remove(folder, path)]
         _write(folder / MANIFEST, json.dumps(planned, indent=0, sort_keys=True) + "\n")
@@ -116,8 +124,9 @@ def _renderer() -> str:
     return digest.hexdigest()
 
 
-def _digest(*parts: object) -> str:
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+def _digest(*parts: str) -> str:
+    """SHA-256 hex of parts that hold no newline (digests, ids, flags, JSON)."""
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _fingerprints(site: pages.Site, texts: dict[int, tuple[str, str | None]]) -> dict[str, str]:
@@ -127,19 +136,22 @@ def _fingerprints(site: pages.Site, texts: dict[int, tuple[str, str | None]]) ->
     for lang in pages.LANGS:
         listing = site.listings[lang]
         # One short token per listed article; a sidebar is a window on the listing.
-        tokens = [_digest(e.id, e.published, e.headline, e.has_page)[:16] for e in listing]
-        planned[index_path(lang)] = _digest(renderer, lang, [t for t, e in zip(tokens, listing) if e.has_page])
+        # The headline last: the fields before it hold no separator, so the token is unambiguous.
+        tokens = [
+            hashlib.sha256(f"{e.id}\x1f{e.published}\x1f{e.has_page}\x1f{e.headline}".encode()).hexdigest()[:32]
+            for e in listing
+        ]
+        planned[index_path(lang)] = _digest(renderer, lang, *(t for t, e in zip(tokens, listing) if e.has_page))
         for at, entry in enumerate(listing):
             if not entry.has_page:
                 continue
             english, translation = texts[entry.id]
-            shows = (
-                [english, entry.id in site.live]
-                if lang == SOURCE_LANG
-                else [english, translation, site.live[entry.id]]
-            )
+            if lang == SOURCE_LANG:
+                shows = [english, str(entry.id in site.live)]
+            else:
+                shows = [english, translation or "", str(site.live[entry.id])]
             sidebar = tokens[at + 1 : at + 1 + pages.SIDEBAR_SIZE]
-            planned[article_path(entry.id, lang)] = _digest(renderer, lang, entry.id, shows, sidebar)
+            planned[article_path(entry.id, lang)] = _digest(renderer, lang, str(entry.id), *shows, *sidebar)
     return planned
 
 

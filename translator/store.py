@@ -237,7 +237,7 @@ class Store:
             for row in self.db.query(
                 # Rows come in primary-key order; only a digest that differs costs anything.
                 """
-                select article_id, group_concat(source_hash || char(31) || text, char(30)) as texts
+                select article_id, group_concat(substr(source_hash, 1, 16) || char(31) || text, char(30)) as texts
                 from sentence_translations where lang = ? group by article_id
                 """,
                 [lang],
