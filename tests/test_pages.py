@@ -248,6 +248,8 @@ def test_a_reader_follows_the_links_on_the_server(bilingual_app, live_server, pa
     url = live_server(bilingual_app)
     page.goto(f"{url}/articles/1/en")
     assert page.locator("h1").inner_text() == MEXICO
+    # The stylesheet passed the Content-Security-Policy: the sidebar sits beside the article.
+    assert page.locator("aside").bounding_box()["x"] > page.locator("article").bounding_box()["x"]
     page.get_by_role("link", name="Click Here for Japanese Translation").click()
     page.wait_for_url(f"{url}/articles/1/ja")
     assert page.locator("html").get_attribute("lang") == "ja"

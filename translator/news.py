@@ -137,11 +137,7 @@ class AlignedArticle:
     status: Status
     translation: TranslationInfo | None
     links: dict[str, str]
-    blocks: tuple[AlignedBlock, ...]
-
-    @property
-    def headline(self) -> AlignedBlock:
-        return self.blocks[0]
+    blocks: tuple[AlignedBlock, ...]  # the headline first
 
 
 @dataclass(frozen=True)
