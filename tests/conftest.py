@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import lzma
+import shutil
 import socket
+import threading
 import subprocess
 import sys
 import zipfile
@@ -35,11 +37,23 @@ def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TRANSLATE_MODELS_DIR", str(tmp_path / "models"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
 
-    def no_network(*args: object, **kwargs: object) -> None:
-        raise AssertionError(f"network access attempted: {args}")
+    real_connect, real_getaddrinfo = socket.socket.connect, socket.getaddrinfo
 
-    monkeypatch.setattr(socket.socket, "connect", no_network)
-    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    def loopback_only(host: object) -> None:
+        if not (isinstance(host, str) and (host == "localhost" or host.startswith("127.") or host == "::1")):
+            raise AssertionError(f"network access attempted: {host!r}")
+
+    def connect(sock: socket.socket, address: object) -> None:
+        loopback_only(address[0] if isinstance(address, tuple) else address)
+        real_connect(sock, address)
+
+    def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+        loopback_only(host)
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    # Loopback stays open for the web tests' own server; anything else fails loudly.
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     return tmp_path
 
 
@@ -211,3 +225,95 @@ def tiny_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_recipe(write_synthetic_corpus(root / "corpus"), root / "work", out)
     assert result.returncode == 0, result.stderr[-3000:]
     return out
+
+
+# The web face ------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def live_server(tmp_path: Path):
+    """Start the web face (waitress, a free port on 127.0.0.1) for an App; yields its base URL.
+
+    Use: `url = live_server(App(engine_factory=...))`; the server stops after the test.
+    """
+    servers = []
+
+    def start(app, token: str | None = None) -> str:
+        from translator.web.server import make_server
+
+        server = make_server(app, "127.0.0.1", 0, token)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        return f"http://127.0.0.1:{server.effective_port}"
+
+    yield start
+    for server, thread in servers:
+        server.close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright; skipped where no system browser is installed.
+
+    Playwright's own browser download does not work on these machines, so it is
+    pointed at the system's chromium (`apt-get install chromium`; .ci/run does).
+    """
+    if CHROMIUM is None:
+        pytest.skip("no system chromium: `apt-get install chromium` to run the browser tests")
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra")
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(name="page")
+def browser_page(browser):
+    """A fresh browser page (own cookies), closed after the test.
+
+    Named `page` for tests; the function has another name so that it does not
+    hide the `page()` helper above, which test modules import.
+    """
+    context = browser.new_context(locale="ja-JP")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+# The article pages ---------------------------------------------------------------
+
+# The sample page's first sidebar headline, which a page of its own completes in `bilingual_app`.
+SPAIN = "Spain's ex-football boss Luis Rubiales fined over forced kiss"
+
+
+@pytest.fixture
+def bilingual_app(fake_engine: FakeEngine, tmp_path: Path):
+    """An App whose database holds two full pages, translated (FakeEngine) and published.
+
+    Article 1 is the sample page (18:38); article 2 is its sidebar's first
+    headline (18:37), completed by a page of its own; 3 to 42 are headline-only.
+    """
+    from translator.app import App
+    from translator.importer import import_paths
+
+    app = App(engine_factory=lambda config: fake_engine)
+    spain = tmp_path / "spain.txt"
+    spain.write_text(
+        page_text(SPAIN, ["Spain's former football chief was fined.", subheading("Appeal"), "He said he would appeal."], jst(2025, 2, 21, 18, 37)),
+        encoding="utf-8",
+    )
+    with app.store(create=True) as store:
+        import_paths(store, [SEED, spain])
+    app.translate_pending()
+    return app
+
+
+def parse_html(text: str):
+    """Parse a page as HTML5 with html5lib, raising on any parse error; an ElementTree root, plain tag names."""
+    import html5lib
+
+    return html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(text)

@@ -34,6 +34,16 @@ def _device(value: str) -> str:
     return value
 
 
+def _port(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 65535:
+        raise ConfigError(f"port must be a number from 0 to 65535, not {value!r}")
+    return number
+
+
 def _link_template(value: str) -> str:
     if "{id}" not in value:
         raise ConfigError(f"link template must contain {{id}}: {value!r}")
@@ -120,7 +130,18 @@ SETTINGS: tuple[Setting, ...] = (
         _at_least("batch tokens", 16),
         "N",
     ),
+    Setting("host", "TRANSLATE_HOST", "127.0.0.1", "Address `serve` listens on.", metavar="HOST"),
+    Setting("port", "TRANSLATE_PORT", "8000", "Port `serve` listens on (0: any free port).", _port, "PORT"),
+    Setting(
+        "token",
+        "TRANSLATE_TOKEN",
+        None,
+        "Access token `serve` requires of every request; needed to listen beyond 127.0.0.1.",
+        metavar="TOKEN",
+        shown_default="none",
+    ),
 )
+
 
 SETTING_BY_NAME = {setting.name: setting for setting in SETTINGS}
 
@@ -145,6 +166,9 @@ class Config:
     threads: int
     beam_size: int
     batch_tokens: int
+    host: str
+    port: int
+    token: str | None
 
 
 def resolve(environ: Mapping[str, str] | None = None, **flags: object) -> Config:

@@ -81,3 +81,17 @@ class NotUTF8Error(TranslateError):
         self.offset = offset
         self.byte = byte
         super().__init__(f"{self.source}: not UTF-8 text (byte 0x{byte:02x} at offset {offset})")
+
+
+class PageNotFound(TranslateError):
+    """An article has no page in the requested language: it is known only by its
+    headline, or its translation is not published."""
+
+    def __init__(self, article_id: int, lang: str, reason: str):
+        self.article_id = article_id
+        self.lang = lang
+        super().__init__(f"article {article_id} has no page in {lang}: {reason}")
+
+
+class SiteError(TranslateError):
+    """The static site cannot be written where asked."""

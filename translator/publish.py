@@ -52,3 +52,25 @@ def publish_current(store: Store, template: str, source_lang: str = "en", target
             ignore=True,
         )
     return ids
+
+
+def live_translations(store: Store, lang: str, article_id: int | None = None) -> dict[int, bool]:
+    """Articles whose page in `lang` (a translation) is up for readers: id → reviewed by the desk.
+
+    The article pages and the static export read publication state only here.
+    Until the desk records publication and review, a translation is up while it
+    is published (has its link) and current (issue 11: "an article's Japanese
+    counts as publishable when it is current"), and none is reviewed.
+    `article_id` limits the answer to that article.
+    """
+    only = "and p.article_id = ?" if article_id is not None else ""
+    rows = store.db.query(
+        f"""
+        select p.article_id from publications p
+        join translation_status ts on ts.article_id = p.article_id and ts.lang = p.lang
+        where p.lang = ? and ts.status = '{Status.CURRENT}' {only}
+        order by p.article_id
+        """,
+        [lang] if article_id is None else [lang, article_id],
+    )
+    return {row["article_id"]: False for row in rows}
