@@ -68,3 +68,12 @@ class NotUTF8Error(TranslateError):
         self.offset = offset
         self.byte = byte
         super().__init__(f"{self.source}: not UTF-8 text (byte 0x{byte:02x} at offset {offset})")
+
+
+class InputTooLarge(TranslateError):
+    """An input (a page file, standard input) is over its size limit; `source` names it."""
+
+    def __init__(self, source: Path | str, limit: int, what: str):
+        self.source = str(source)
+        self.limit = limit
+        super().__init__(f"{self.source}: larger than {limit / 2**20:g} MiB, the most {what} may hold")
