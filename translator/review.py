@@ -71,8 +71,8 @@ def wrap(text: str, width: int) -> list[str]:
     hyphen that fits, else after the last whole grapheme that fits; spaces at the
     ends of lines are dropped. wcwidth.wrap measures the rest of such a word again
     for every line it fills, so its time grows with the square of the word's length
-    (1.3 s for 16 KiB, 3.9 s for 32 KiB: bench/slow_paths.py --baseline); here each
-    line costs what it holds (1 MiB in about a second, 5 s in Japanese). `text` holds no control characters (`cleaning.terminal_safe` first);
+    (1.3-2.2 s for 16 KiB, 3.9-8.6 s for 32 KiB on a busy machine: bench/slow_paths.py
+    --baseline); here each line costs what it holds (1 MiB in about 1 s, 5 s in Japanese). `text` holds no control characters (`cleaning.terminal_safe` first);
     `width` is at least 1.
     """
     chunks = [chunk for chunk in _CHUNKS.split(text.expandtabs().translate(_ASCII_SPACES)) if chunk]
