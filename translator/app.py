@@ -18,6 +18,7 @@ from typing import Callable, Iterator, Mapping
 from . import packages, pipeline, publish
 from .config import Config, resolve
 from .engine import ArgosEngine, Decoding, Engine, EngineOptions
+from .errors import PackageError, TranslateError
 from .store import Store, opened
 
 SOURCE_LANG, TARGET_LANG = "en", "ja"
@@ -28,10 +29,11 @@ EngineFactory = Callable[[Config], Engine]
 def load_argos_engine(config: Config) -> ArgosEngine:
     """The engine for the configured package, after installing the bundled packages; the model loads on first use.
 
-    :raises PackageError: when a bundled package is not a usable Argos package.
+    :raises PackageError: when a bundled package is not a usable Argos package, or cannot be installed.
     :raises NoPackageError: when no installed package translates English into Japanese.
     """
-    packages.install_bundled(config.models_dir, config.packages_dir)
+    with _package_folder(config.packages_dir):
+        packages.install_bundled(config.models_dir, config.packages_dir)
     info = packages.choose(config.packages_dir, config.models_dir, SOURCE_LANG, TARGET_LANG, config.package)
     return ArgosEngine(
         info,
@@ -42,6 +44,18 @@ def load_argos_engine(config: Config) -> ArgosEngine:
             decoding=Decoding(beam_size=config.beam_size),
         ),
     )
+
+
+@contextlib.contextmanager
+def _package_folder(packages_dir: Path) -> Iterator[None]:
+    """Installing into the package folder: a fault of the machine there becomes PackageError (one line)."""
+    try:
+        yield
+    except OSError as error:
+        raise PackageError(
+            f"{packages_dir}/: cannot install a package there ({error.strerror or error}): make the folder "
+            "writable and give it room, or choose another with --packages-dir"
+        ) from None
 
 
 @dataclass
@@ -90,7 +104,12 @@ class App:
     ) -> pipeline.RunReport:
         """Translate every pending article (pipeline.run), then publish those now current.
 
-        Publishing runs after an interrupted run too, for the articles it finished.
+        Publishing runs after an interrupted or failed run too, for the articles it
+        finished (unless the database is what failed).
+
+        :raises StoreError: when the database cannot be opened or written.
+        :raises PackageError, NoPackageError: when there is no usable package.
+        :raises EngineError: when the model fails while translating.
         """
         config = self.settings(**options)
         with opened(config.db) as store:
@@ -102,8 +121,9 @@ class App:
                     on_start=on_start,
                     on_article=on_article,
                 )
-            except KeyboardInterrupt:
-                publish.publish_current(store, config.link_template, SOURCE_LANG, TARGET_LANG)
+            except BaseException:
+                with contextlib.suppress(TranslateError):  # the run's own error is the one to tell
+                    publish.publish_current(store, config.link_template, SOURCE_LANG, TARGET_LANG)
                 raise
             publish.publish_current(store, config.link_template, SOURCE_LANG, TARGET_LANG)
         return report
@@ -111,12 +131,14 @@ class App:
     def packages(self) -> packages.Listing:
         """The installed packages (the bundled ones installed first) and the one in use."""
         config = self.config
-        packages.install_bundled(config.models_dir, config.packages_dir)
+        with _package_folder(config.packages_dir):
+            packages.install_bundled(config.models_dir, config.packages_dir)
         return packages.listing(config.packages_dir, SOURCE_LANG, TARGET_LANG, config.package)
 
     def install_package(self, file: Path) -> packages.PackageInfo:
         """Install an .argosmodel file into the package folder.
 
-        :raises PackageError: when the file is not a usable Argos package.
+        :raises PackageError: when the file is not a usable Argos package, or cannot be installed.
         """
-        return packages.install(file, self.config.packages_dir)
+        with _package_folder(self.config.packages_dir):
+            return packages.install(file, self.config.packages_dir)

@@ -60,6 +60,10 @@ class NoPackageError(TranslateError):
     """No installed package translates the requested pair."""
 
 
+class EngineError(TranslateError):
+    """The translation model failed while translating (CTranslate2 raised); finished work is kept."""
+
+
 class NotUTF8Error(TranslateError):
     """Bytes meant as text are not UTF-8; `source` names the file or "<stdin>"."""
 
