@@ -1,4 +1,8 @@
+import os
+import socket
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 from sqlite_utils import Database
@@ -244,6 +248,20 @@ def test_articles_claimed_by_another_run_are_left_to_it_until_the_claim_expires(
     assert store.db["claims"].count == 0  # saving ends a claim; a run releases the rest
 
 
+def test_claims_of_a_run_that_ended_on_this_machine_are_taken_at_once(store):
+    for each in many_pages(3):
+        save_page(store, each)
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = f"{socket.gethostname()}:{ended.stdout.strip()}:0000"
+    alive = f"{socket.gethostname()}:{os.getpid()}:0000"
+    store.claim("ja", dead, sentences=4, max_sentences=100)
+    store.claim("ja", alive, sentences=4, max_sentences=100)
+    store.claim("ja", "elsewhere:1:0000", sentences=4, max_sentences=100)
+    report = run(store, FakeEngine())
+    assert (report.articles, report.elsewhere) == (1, 2)  # the dead run's article; the others wait for their lease
+    assert list(store.pending("ja")) == [2, 3]
+
+
 def test_a_save_is_made_only_under_the_runs_own_claim(store, fake_engine):
     save_page(store, page("Headline", ["Body."]))
     content_hash = store.db["articles"].get(1)["content_hash"]
@@ -277,6 +295,30 @@ def test_interrupted_run_leaves_whole_articles_and_resumes(store):
     assert list(store.pending("ja")) == []
 
 
+class TranslateOnly:
+    """An engine with `translate` only (no stream, no safer decoding): empty output for LONG."""
+
+    package, package_version = "plain", "1"
+
+    def __init__(self):
+        self.calls: list[list[str]] = []
+
+    def translate(self, sentences):
+        self.calls.append(list(sentences))
+        return [Hypothesis("" if s == LONG else f"訳{s}") for s in sentences]
+
+
+def test_an_engine_with_translate_only_is_called_once_a_chunk_and_retries_with_itself(store):
+    save_page(store, page("Headline", [f"Short one. {LONG}"]))
+    engine = TranslateOnly()
+    assert run(store, engine).empty == {1: 1}
+    as_if_saved_by_an_earlier_run(store)
+    assert run(store, engine).empty == {1: 1}
+    assert engine.calls == [["Headline", "Short one.", LONG], [LONG]]
+    as_if_saved_by_an_earlier_run(store)
+    assert run(store, engine).articles == 0  # retried once, with the only decoding it has
+
+
 def test_a_full_disk_stops_the_run_at_the_first_failed_save(store):
     # SQLite's own page limit makes the disk full: the first article needs more pages than are left.
     save_page(store, page("Long story", [" ".join(f"Sentence number {n} of the long story." for n in range(200))]))
@@ -306,8 +348,8 @@ def test_a_database_that_cannot_be_written_stops_the_run_before_the_model_loads(
     with pytest.raises(StoreError) as raised:
         pipeline.run(read_only, no_engine)
     assert str(raised.value) == (
-        f"{path}: the database is read-only (attempt to write a readonly database): make the file, and the "
-        "folder that holds it (SQLite writes its -wal and -shm files there), writable for this user"
+        f"{path}: the database is read-only (attempt to write a readonly database): make the file, its -wal "
+        "and -shm files beside it, and their folder writable for this user"
     )
     assert read_only.articles("ja")[0].status == Status.MISSING  # reading still works
     read_only.close()

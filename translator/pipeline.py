@@ -110,6 +110,9 @@ def run(
     # Incomplete translations saved before now are retried; this run's own wait for the next.
     retry_before = datetime.now(timezone.utc).isoformat(timespec="seconds")
     report.refused = store.oversized(target_lang, limit)
+    for other in store.claim_owners(target_lang):
+        if _gone(other):
+            store.release_claims(other)
     total = store.claimable(target_lang, max_sentences=limit, retry_before=retry_before)
     if not total:
         report.elsewhere = store.claimed(target_lang)
@@ -141,6 +144,22 @@ def run(
     report.elsewhere = store.claimed(target_lang)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _gone(owner: str) -> bool:
+    """Whether the run that made a claim has ended without releasing it: a process of this
+    machine that no longer exists (killed, or its release failed on a full disk). Its
+    claims need not wait for their lease to run out. A run elsewhere cannot be checked."""
+    parts = owner.rsplit(":", 2)  # host:pid:token, as `run` makes them
+    if len(parts) != 3 or parts[0] != socket.gethostname() or not parts[1].isdigit():
+        return False
+    try:
+        os.kill(int(parts[1]), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists, as another user's process
+        return False
+    return False
 
 
 @dataclass

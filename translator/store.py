@@ -66,8 +66,7 @@ _FAULTS = {
     13: ("the disk is full", "free some space on it and run again"),  # SQLITE_FULL
     8: (  # SQLITE_READONLY
         "the database is read-only",
-        "make the file, and the folder that holds it (SQLite writes its -wal and -shm files there), "
-        "writable for this user",
+        "make the file, its -wal and -shm files beside it, and their folder writable for this user",
     ),
     14: (  # SQLITE_CANTOPEN
         "cannot open the database file",
@@ -517,6 +516,14 @@ class Store:
             return self.db.conn.execute(
                 "update claims set expires_at = ? where owner = ?", (time.time() + lease_seconds, owner)
             ).rowcount
+
+    def claim_owners(self, lang: str) -> set[str]:
+        """The owners of live claims on articles for translation into `lang`."""
+        with self.faults():
+            rows = self.db.execute(
+                "select distinct owner from claims where lang = ? and expires_at > ?", (lang, time.time())
+            )
+            return {owner for (owner,) in rows}
 
     def claimed(self, lang: str) -> int:
         """How many articles live claims hold for translation into `lang` (other runs at work)."""
