@@ -54,7 +54,8 @@ class FakeEngine:
     """Stands in for a model: '<訳>' + English, and a record of every call.
 
     Sentences in `truncated` come back marked as cut at the length limit, those in
-    `empty` as ''. `stream` yields `step` sentences a step (None: all in one).
+    `empty` as ''. Call number `fail_on_call` raises `failure` (by default as if
+    Ctrl-C were pressed). `stream` yields `step` sentences a step (None: all in one).
     `safer()` is one FakeEngine (its calls kept apart) writing '<再訳>' + English,
     cutting those in `safer_truncated`.
     """
@@ -70,9 +71,11 @@ class FakeEngine:
         step: int | None = None,
         safer_truncated: Iterable[str] = (),
         label: str = "<訳>",
+        failure: BaseException = KeyboardInterrupt(),
     ):
         self.calls: list[list[str]] = []
         self.fail_on_call = fail_on_call
+        self.failure = failure
         self.truncated = set(truncated)
         self.empty = set(empty)
         self.step = step
@@ -83,7 +86,7 @@ class FakeEngine:
     def translate(self, sentences):
         self.calls.append(list(sentences))
         if self.fail_on_call is not None and len(self.calls) == self.fail_on_call:
-            raise KeyboardInterrupt
+            raise self.failure
         return [
             Hypothesis(f"{self.label}{s}" if s.strip() and s not in self.empty else "", s in self.truncated, -1.0)
             for s in sentences

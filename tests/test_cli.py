@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from translator.app import App
 from translator.cli import cli
+from translator.errors import EngineError
 from translator.store import Store
 
 from .conftest import SEED, FakeEngine, make_archive
@@ -147,6 +148,19 @@ def test_run_interrupted_exits_130():
     result = invoke("run", app=App(engine_factory=lambda config: FakeEngine(fail_on_call=1)))
     assert result.exit_code == 130
     assert result.stderr == "Interrupted: finished articles are saved; run again to continue.\n"
+
+
+def test_a_model_failure_mid_run_is_one_line_and_keeps_what_was_done(monkeypatch):
+    monkeypatch.setattr("translator.pipeline.CHUNK_SENTENCES", 10)
+    invoke("import", str(SEED))
+    failing = FakeEngine(fail_on_call=2, failure=EngineError("tiny: the model failed while translating: CUDA failed"))
+    result = invoke("run", app=App(engine_factory=lambda config: failing))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "Error: tiny: the model failed while translating: CUDA failed\n"
+    data = json.loads(invoke("list", "--json").stdout)
+    done = [a["id"] for a in data if a["ja_status"] == "current"]
+    assert done == [1]  # the first chunk: article 1, of 30 sentences, is saved and published
+    assert json.loads(invoke("show", "1", "--lang", "en", "--json").stdout)["link"] == "/articles/1/ja"
 
 
 def test_show_japanese_text(translated):

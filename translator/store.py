@@ -89,6 +89,16 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _cannot_share(error: sqlite3.Error) -> bool:
+    """SQLite could not make or write the files it shares between connections (read-only folder)."""
+    return ((getattr(error, "sqlite_errorcode", None) or 0) & 0xFF) in (8, 14)  # READONLY, CANTOPEN
+
+
+def _has_wal(path: Path) -> bool:
+    wal = path.with_name(path.name + "-wal")
+    return wal.exists() and wal.stat().st_size > 0
+
+
 def store_error(path: Path | str, error: sqlite3.Error, *, opening: bool = False) -> StoreError | None:
     """The one-line StoreError for a fault of the machine that SQLite reports, or None for
     anything else (a bug in a query is not the user's to fix, and keeps its traceback)."""
@@ -107,10 +117,13 @@ def store_error(path: Path | str, error: sqlite3.Error, *, opening: bool = False
 class Store:
     """One SQLite database, migrated to the newest schema."""
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, path: Path | None = None):
+        """`path` names the database in messages (None: the file SQLite has open)."""
         self.db = db
-        row = db.execute("pragma database_list").fetchone()
-        self.path = Path(row[2]) if row and row[2] else Path(":memory:")
+        if path is None:
+            row = db.execute("pragma database_list").fetchone()
+            path = Path(row[2]) if row and row[2] else Path(":memory:")
+        self.path = path
         # The wait for another process's write lock (sqlite3.connect's own default is 5 s).
         self.db.execute(f"pragma busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
         self.db.execute("pragma foreign_keys = on")
@@ -145,13 +158,23 @@ class Store:
             if db.journal_mode != "wal":
                 # WAL lets editors read while a batch run writes.
                 db.enable_wal()
-            return cls(db)
+            return cls(db, path)
         except sqlite3.Error as error:
             if connection is not None:
                 connection.close()
+            if not create and _cannot_share(error) and not _has_wal(path):
+                with contextlib.suppress(sqlite3.Error):
+                    return cls._open_immutable(path)
             raise (store_error(path, error, opening=True) or StoreError(
                 f"{path}: cannot open the database ({error})"
             )) from None
+
+    @classmethod
+    def _open_immutable(cls, path: Path) -> "Store":
+        """The database as a file nobody changes: for reading where SQLite cannot make its
+        -shm file (a read-only folder or file system). Only when no -wal file holds changes
+        not yet in the database file, which an immutable read would not see."""
+        return cls(Database(sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)), path)
 
     def close(self) -> None:
         self.db.close()
