@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from translator.engine import ArgosEngine, Decoding, EngineOptions, _Model, argos_environment, length_batches
-from translator.errors import EngineError
+from translator.errors import EngineError, PackageError
 from translator.news import Hypothesis
 from translator.packages import PackageInfo, install
 from translator.segment import rejoins, split_sentences
@@ -246,3 +246,24 @@ def test_home_folder_untouched(tiny_package: Path, tmp_path: Path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()
     assert not home.exists()
+
+
+def test_a_damaged_tokenizer_is_a_package_error_at_load(tiny_package: Path, tmp_path: Path):
+    info = install(tiny_package, tmp_path / "packages")
+    (info.path / "sentencepiece.model").write_bytes(b"not a model")
+    with pytest.raises(PackageError, match=r"^translate-en_ja-tiny: the package is damaged \(.*could not parse"):
+        ArgosEngine(info).translate(["The army met the police."])
+
+
+def test_a_tokenizer_failure_mid_run_is_an_engine_error():
+    def encode(text: str) -> list[str]:
+        if "bad" in text:
+            raise RuntimeError("cannot encode")
+        return text.split()
+
+    engine = ArgosEngine(
+        PackageInfo("words", Path("/nonexistent"), "en", "ja", "1", {}),
+        _model=_Model(WordTranslator(), SimpleNamespace(encode=encode, decode=" ".join)),
+    )
+    with pytest.raises(EngineError, match=r"^words: the tokenizer failed on sentence 2: cannot encode$"):
+        engine.translate(["good one", "bad one"])

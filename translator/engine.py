@@ -214,8 +214,17 @@ class ArgosEngine:
             import ctranslate2
             from argostranslate.package import Package
 
-        package = Package(self.info.path)
-        if getattr(package, "tokenizer", None) is None:
+        try:
+            package = Package(self.info.path)
+            tokenizer = getattr(package, "tokenizer", None)
+            if tokenizer is not None:
+                tokenizer.encode("Test.")  # SentencePiece reads its model on first use: fail now, not mid-run
+        except (OSError, RuntimeError, ValueError) as error:
+            raise PackageError(
+                f"{self.info.name}: the package is damaged ({error}): install it again "
+                "(`translate models install FILE`)"
+            ) from None
+        if tokenizer is None:
             raise PackageError(f"{self.info.name}: no sentencepiece.model or bpe.model")
         try:
             translator = ctranslate2.Translator(
@@ -259,7 +268,10 @@ class ArgosEngine:
         owner: list[tuple[int, int]] = []  # per piece: (sentence index, piece number)
         parts: dict[int, list[Hypothesis | None]] = {}
         for i in todo:
-            tokens = [piece_tokens for _, piece_tokens in self._pieces(model.tokenizer, sentences[i])]
+            try:
+                tokens = [piece_tokens for _, piece_tokens in self._pieces(model.tokenizer, sentences[i])]
+            except (RuntimeError, ValueError) as error:
+                raise EngineError(f"{self.info.name}: the tokenizer failed on sentence {i + 1}: {error}") from None
             parts[i] = [None] * len(tokens)
             pieces += tokens
             owner += [(i, n) for n in range(len(tokens))]
@@ -319,14 +331,14 @@ class ArgosEngine:
                 replace_unknowns=True,
                 return_scores=True,
             )
+            results = []
+            for output in outputs:
+                tokens = output.hypotheses[0]
+                # Counted before the prefix is dropped, whether or not CTranslate2 counts it.
+                truncated = len(tokens) >= limit
+                if prefix and tokens and tokens[0] == prefix:
+                    tokens = tokens[1:]
+                results.append(Hypothesis(model.tokenizer.decode(tokens).strip(), truncated, float(output.scores[0])))
         except (RuntimeError, ValueError) as error:
             raise EngineError(f"{self.info.name}: the model failed while translating: {error}") from None
-        results = []
-        for output in outputs:
-            tokens = output.hypotheses[0]
-            # Counted before the prefix is dropped, whether or not CTranslate2 counts it.
-            truncated = len(tokens) >= limit
-            if prefix and tokens and tokens[0] == prefix:
-                tokens = tokens[1:]
-            results.append(Hypothesis(model.tokenizer.decode(tokens).strip(), truncated, float(output.scores[0])))
         return results
