@@ -88,11 +88,9 @@ def test_an_unwritable_package_folder_is_one_line_and_releases_the_claims(site: 
     packages.mkdir(mode=0o555)
     for args in (["run"], ["models", "list"]):
         result = translate(site, *args)
-        assert (result.returncode, result.stderr) == (
-            1,
-            f"Error: db/packages/: cannot install a package there (Permission denied): make the folder writable "
-            "and give it room, or choose another with --packages-dir\n",
-        )
+        assert (result.returncode, result.stderr.count("\n")) == (1, 1)
+        assert result.stderr.startswith("Error: ") and "db/packages" in result.stderr
+        assert "Permission denied" in result.stderr
     packages.chmod(0o755)
     with sqlite3.connect(site / "db" / "news.db") as connection:
         assert connection.execute("select count(*) from claims").fetchone() == (0,)
