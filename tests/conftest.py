@@ -67,22 +67,54 @@ def store(tmp_path: Path):
 class FakeEngine:
     """Stands in for a model: '<訳>' + English, and a record of every call.
 
-    Sentences in `truncated` come back marked as cut at the length limit.
+    Sentences in `truncated` come back marked as cut at the length limit, those in
+    `empty` as ''. Call number `fail_on_call` raises `failure` (by default as if
+    Ctrl-C were pressed). `stream` yields `step` sentences a step (None: all in one).
+    `safer()` is one FakeEngine (its calls kept apart) writing '<再訳>' + English,
+    cutting those in `safer_truncated`.
     """
 
     package = "fake-en_ja"
     package_version = "1.0"
 
-    def __init__(self, fail_on_call: int | None = None, truncated: Iterable[str] = ()):
+    def __init__(
+        self,
+        fail_on_call: int | None = None,
+        truncated: Iterable[str] = (),
+        empty: Iterable[str] = (),
+        step: int | None = None,
+        safer_truncated: Iterable[str] = (),
+        label: str = "<訳>",
+        failure: BaseException = KeyboardInterrupt(),
+    ):
         self.calls: list[list[str]] = []
         self.fail_on_call = fail_on_call
+        self.failure = failure
         self.truncated = set(truncated)
+        self.empty = set(empty)
+        self.step = step
+        self.label = label
+        self.safer_truncated = set(safer_truncated)
+        self._safer: FakeEngine | None = None
 
     def translate(self, sentences):
         self.calls.append(list(sentences))
         if self.fail_on_call is not None and len(self.calls) == self.fail_on_call:
-            raise KeyboardInterrupt
-        return [Hypothesis(f"<訳>{s}" if s.strip() else "", s in self.truncated, -1.0) for s in sentences]
+            raise self.failure
+        return [
+            Hypothesis(f"{self.label}{s}" if s.strip() and s not in self.empty else "", s in self.truncated, -1.0)
+            for s in sentences
+        ]
+
+    def stream(self, sentences):
+        size = self.step or max(len(sentences), 1)
+        for start in range(0, len(sentences), size):
+            yield list(enumerate(self.translate(sentences[start : start + size]), start))
+
+    def safer(self) -> "FakeEngine":
+        if self._safer is None:
+            self._safer = FakeEngine(truncated=self.safer_truncated, step=self.step, label="<再訳>")
+        return self._safer
 
     @property
     def sentences_seen(self) -> list[str]:

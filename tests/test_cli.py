@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from translator.app import App
 from translator.cleaning import MAX_INPUT_BYTES
 from translator.cli import cli
+from translator.errors import EngineError
 from translator.importer import article_blocks
 from translator.store import Store
 
@@ -126,7 +127,32 @@ def test_run_warns_about_cut_translations():
     result = invoke("run", app=App(engine_factory=lambda config: FakeEngine(truncated=TWO_SEED_SENTENCES)))
     assert result.exit_code == 0
     assert result.stderr == (
-        "Warning: 2 translations reached the length limit and may be cut short: `translate review` marks them (article 1).\n"
+        "Warning: 2 translations reached the length limit and may be cut short: `translate review` marks them "
+        "and the next `translate run` retries them with safer decoding (article 1).\n"
+    )
+
+
+def test_list_counts_cut_and_empty_translations():
+    invoke("import", str(SEED))
+    engine = FakeEngine(truncated=TWO_SEED_SENTENCES[1:], empty=TWO_SEED_SENTENCES[:1])
+    result = invoke("run", app=App(engine_factory=lambda config: engine))
+    assert result.stderr.startswith(
+        "Warning: 1 translation reached the length limit and may be cut short and 1 translation came back empty: "
+    )
+    assert invoke("list").stdout.splitlines()[0].endswith("in fight against cartels  [1 cut, 1 empty]")
+    data = json.loads(invoke("list", "--json").stdout)
+    assert [(a["ja_truncated"], a["ja_empty"]) for a in data[:2]] == [(1, 1), (0, 0)]
+
+
+def test_run_reports_an_article_too_long_to_translate(monkeypatch, app):
+    monkeypatch.setattr("translator.pipeline.MAX_ARTICLE_SENTENCES", 20)
+    invoke("import", str(SEED))
+    result = invoke("run", app=app)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Translated 41 articles, 41 sentences")
+    assert result.stderr == (
+        "Warning: 1 article not translated: more than 20 sentences (up to 30), too long to hold at once; "
+        "split its page into several articles (article 1).\n"
     )
 
 
@@ -146,6 +172,19 @@ def test_run_interrupted_exits_130():
     result = invoke("run", app=App(engine_factory=lambda config: FakeEngine(fail_on_call=1)))
     assert result.exit_code == 130
     assert result.stderr == "Interrupted: finished articles are saved; run again to continue.\n"
+
+
+def test_a_model_failure_mid_run_is_one_line_and_keeps_what_was_done(monkeypatch):
+    monkeypatch.setattr("translator.pipeline.CHUNK_SENTENCES", 10)
+    invoke("import", str(SEED))
+    failing = FakeEngine(fail_on_call=2, failure=EngineError("tiny: the model failed while translating: CUDA failed"))
+    result = invoke("run", app=App(engine_factory=lambda config: failing))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "Error: tiny: the model failed while translating: CUDA failed\n"
+    data = json.loads(invoke("list", "--json").stdout)
+    done = [a["id"] for a in data if a["ja_status"] == "current"]
+    assert done == [1]  # the first chunk: article 1, of 30 sentences, is saved and published
+    assert json.loads(invoke("show", "1", "--lang", "en", "--json").stdout)["link"] == "/articles/1/ja"
 
 
 def test_show_japanese_text(translated):
@@ -240,6 +279,8 @@ def test_list(translated):
         "published": "2025-02-21T18:38:00+09:00",
         "full_page": True,
         "ja_status": "current",
+        "ja_truncated": 0,
+        "ja_empty": 0,
     }
 
 

@@ -19,6 +19,7 @@ from typing import Callable, Iterator, Mapping
 from . import packages, pipeline, publish
 from .config import Config, resolve
 from .engine import ArgosEngine, Decoding, Engine, EngineOptions
+from .errors import PackageError, TranslateError
 from .store import Store, opened
 
 SOURCE_LANG, TARGET_LANG = "en", "ja"
@@ -35,8 +36,10 @@ def load_argos_engine(config: Config) -> ArgosEngine:
 
     :raises NoPackageError: when no usable package translates English into Japanese (naming broken ones).
     :raises PackageFolderError: when the package folder cannot be written.
+    :raises PackageError: when the machine fails while installing (a full disk).
     """
-    found = packages.prepare(config.packages_dir, config.models_dir, SOURCE_LANG, TARGET_LANG, config.package)
+    with _package_folder(config.packages_dir):
+        found = packages.prepare(config.packages_dir, config.models_dir, SOURCE_LANG, TARGET_LANG, config.package)
     info = found.chosen()
     for broken in found.broken:
         log.warning("skipped %s", broken)
@@ -49,6 +52,18 @@ def load_argos_engine(config: Config) -> ArgosEngine:
             decoding=Decoding(beam_size=config.beam_size),
         ),
     )
+
+
+@contextlib.contextmanager
+def _package_folder(packages_dir: Path) -> Iterator[None]:
+    """Installing into the package folder: a fault of the machine there becomes PackageError (one line)."""
+    try:
+        yield
+    except OSError as error:
+        raise PackageError(
+            f"{packages_dir}/: cannot install a package there ({error.strerror or error}): make the folder "
+            "writable and give it room, or choose another with --packages-dir"
+        ) from None
 
 
 @dataclass
@@ -97,7 +112,12 @@ class App:
     ) -> pipeline.RunReport:
         """Translate every pending article (pipeline.run), then publish those now current.
 
-        Publishing runs after an interrupted run too, for the articles it finished.
+        Publishing runs after an interrupted or failed run too, for the articles it
+        finished (unless the database is what failed).
+
+        :raises StoreError: when the database cannot be opened or written.
+        :raises PackageError, NoPackageError: when there is no usable package.
+        :raises EngineError: when the model fails while translating.
         """
         config = self.settings(**options)
         with opened(config.db) as store:
@@ -109,8 +129,9 @@ class App:
                     on_start=on_start,
                     on_article=on_article,
                 )
-            except KeyboardInterrupt:
-                publish.publish_current(store, config.link_template, SOURCE_LANG, TARGET_LANG)
+            except BaseException:
+                with contextlib.suppress(TranslateError):  # the run's own error is the one to tell
+                    publish.publish_current(store, config.link_template, SOURCE_LANG, TARGET_LANG)
                 raise
             publish.publish_current(store, config.link_template, SOURCE_LANG, TARGET_LANG)
         return report
@@ -121,11 +142,13 @@ class App:
         :raises PackageFolderError: when the package folder cannot be written.
         """
         config = self.config
-        return packages.prepare(config.packages_dir, config.models_dir, SOURCE_LANG, TARGET_LANG, config.package)
+        with _package_folder(config.packages_dir):
+            return packages.prepare(config.packages_dir, config.models_dir, SOURCE_LANG, TARGET_LANG, config.package)
 
     def install_package(self, file: Path) -> packages.PackageInfo:
         """Install an .argosmodel file into the package folder, once it has loaded and translated a sentence.
 
         :raises PackageError: when the file is not a usable Argos package, or the folder cannot be written.
         """
-        return packages.install(file, self.config.packages_dir)
+        with _package_folder(self.config.packages_dir):
+            return packages.install(file, self.config.packages_dir)

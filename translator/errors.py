@@ -22,6 +22,10 @@ class StoreError(TranslateError):
     """The database file cannot be opened or used."""
 
 
+class EngineError(TranslateError):
+    """The translation model failed while translating (CTranslate2 raised); finished work is kept."""
+
+
 class PageFormatError(TranslateError):
     """A file is not a page in the journal layout."""
 

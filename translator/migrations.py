@@ -182,6 +182,35 @@ def m005_import_repairs(db: Database) -> None:
     )
 
 
+@migrations()
+def m006_claims_and_retries(db: Database) -> None:
+    """Claims on pending articles, so that concurrent batch runs share the work; retry marks.
+
+    A claim says which process (`owner`) is translating an article into `lang`,
+    until `expires_at` (Unix time, seconds): the process renews it while it
+    works, so a claim outlives a killed process by one lease at most (see
+    store.LEASE_SECONDS). A translated sentence records whether it came from the
+    retry with safer decoding (`retried`), and in how many clause pieces an
+    over-long sentence was translated (`pieces`); rows from before say 0 and 1.
+    """
+    db["claims"].create(
+        {"article_id": int, "lang": str, "owner": str, "expires_at": float},
+        pk=("article_id", "lang"),
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"owner", "expires_at"},
+    )
+    db["claims"].create_index(["owner"])
+    db["sentence_translations"].add_column("retried", int, not_null_default=0)
+    db["sentence_translations"].add_column("pieces", int, not_null_default=1)
+    # The incomplete translations still to retry (store._INCOMPLETE), found without a scan.
+    db.execute(
+        """
+        create index sentence_translations_to_retry on sentence_translations (article_id, lang)
+        where retried = 0 and (truncated = 1 or (text = '' and trim(source) != ''))
+        """
+    )
+
+
 def apply(db: Database) -> None:
     """Bring `db` up to the newest schema."""
     migrations.apply(db)

@@ -72,13 +72,20 @@ class Article:
 
 @dataclass(frozen=True)
 class ArticleSummary:
-    """One row of the article list: the article and the status of its translation."""
+    """One row of the article list: the article and the status of its translation.
+
+    `truncated` and `empty` count the translation's sentences cut at the length
+    limit and those that came back empty (see `incomplete`); the next batch run
+    retries them once with safer decoding.
+    """
 
     id: int
     headline: str
     published: str
     full_page: bool
     status: Status
+    truncated: int = 0
+    empty: int = 0
 
 
 @dataclass(frozen=True)
@@ -182,15 +189,30 @@ class Hypothesis:
     text: str
     truncated: bool = False
     score: float | None = None
+    # More than 1: the sentence was longer than the model takes whole, so it was
+    # split at clause boundaries and its pieces translated one by one, then joined.
+    pieces: int = 1
+
+
+def incomplete(source: str, hypothesis: Hypothesis) -> bool:
+    """Whether a machine translation is unusable as it stands: cut at its length limit,
+    or empty although the English is not. Such output is stored and marked, never
+    reused from the machine-translation cache, and retried once with safer decoding."""
+    return hypothesis.truncated or (not hypothesis.text.strip() and bool(source.strip()))
 
 
 @dataclass(frozen=True)
 class TranslatedSentence:
-    """A sentence's machine translation as the pipeline saves it: English, hypothesis, origin."""
+    """A sentence's machine translation as the pipeline saves it: English, hypothesis, origin.
+
+    `retried`: made by the retry with safer decoding, after the usual decoding
+    gave an incomplete translation; it is not retried again.
+    """
 
     source: str
     hypothesis: Hypothesis
     origin: Origin
+    retried: bool = False
 
 
 def sentence_hash(text: str) -> str:

@@ -74,7 +74,8 @@ def render_text(view: ArticleView) -> str:
 
 
 def list_json(articles: list[ArticleSummary]) -> list[dict]:
-    """The `translate list --json` array; `ja_status` is the Japanese translation's Status."""
+    """The `translate list --json` array; `ja_status` is the Japanese translation's Status,
+    `ja_truncated` and `ja_empty` count its sentences cut at the length limit or empty."""
     return [
         {
             "id": a.id,
@@ -82,16 +83,24 @@ def list_json(articles: list[ArticleSummary]) -> list[dict]:
             "published": a.published,
             "full_page": a.full_page,
             "ja_status": a.status,
+            "ja_truncated": a.truncated,
+            "ja_empty": a.empty,
         }
         for a in articles
     ]
 
 
 def render_list(articles: list[ArticleSummary]) -> str:
-    """One line per article: id, time, translation status, page or headline only, headline (terminal-safe)."""
+    """One line per article: id, time, translation status, page or headline only, headline (terminal-safe);
+    then, if any, how many translated sentences are cut or empty: `[2 cut, 1 empty]`."""
     width = len(str(max((a.id for a in articles), default=0)))
     return "\n".join(
         f"{a.id:>{width}}  {journal_time(a.published)}  {a.status:<7}  "
-        f"{'page' if a.full_page else 'headline':<8}  {terminal_safe(a.headline)}"
+        f"{'page' if a.full_page else 'headline':<8}  {terminal_safe(a.headline)}{_incomplete(a)}"
         for a in articles
     )
+
+
+def _incomplete(article: ArticleSummary) -> str:
+    counts = [f"{n} {what}" for n, what in ((article.truncated, "cut"), (article.empty, "empty")) if n]
+    return f"  [{', '.join(counts)}]" if counts else ""
