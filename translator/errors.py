@@ -58,3 +58,13 @@ class PackageError(TranslateError):
 
 class NoPackageError(TranslateError):
     """No installed package translates the requested pair."""
+
+
+class NotUTF8Error(TranslateError):
+    """Bytes meant as text are not UTF-8; `source` names the file or "<stdin>"."""
+
+    def __init__(self, source: Path | str, offset: int, byte: int):
+        self.source = str(source)
+        self.offset = offset
+        self.byte = byte
+        super().__init__(f"{self.source}: not UTF-8 text (byte 0x{byte:02x} at offset {offset})")
