@@ -6,7 +6,7 @@ from translator.errors import PageFormatError
 from translator.importer import Outcome, import_paths, read_page, save_page
 from translator.journal import parse_page
 
-from .conftest import SEED, jst, page, page_text, subheading
+from .conftest import SEED, jst, journal_page as page, page_text, subheading
 
 
 def test_not_utf8(tmp_path: Path):

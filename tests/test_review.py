@@ -7,7 +7,7 @@ from translator.news import Hypothesis
 from translator.pipeline import run
 from translator.review import render_review
 
-from .conftest import page, subheading
+from .conftest import journal_page as page, subheading
 
 
 class JapaneseEngine:

@@ -11,7 +11,7 @@ from translator.importer import import_paths, save_page
 from translator.news import Origin, SentencePair, Status, sentence_hash
 from translator.store import Store
 
-from .conftest import SEED, page
+from .conftest import SEED, journal_page as page
 
 
 def m001_database(path: Path) -> Database:
