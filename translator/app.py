@@ -88,11 +88,17 @@ class App:
         on_article: Callable[[int], None] | None = None,
         **options: object,
     ) -> pipeline.RunReport:
-        """Translate every pending article (pipeline.run), then publish those now current.
+        """Translate every pending article (pipeline.run), then, under the publish policy
+        `current`, publish those now current.
 
         Publishing runs after an interrupted run too, for the articles it finished.
         """
         config = self.settings(**options)
+
+        def publish_current() -> None:
+            if config.publish_policy == publish.PublishPolicy.CURRENT:
+                publish.publish_current(store, config.link_template, SOURCE_LANG, TARGET_LANG)
+
         with opened(config.db) as store:
             try:
                 report = pipeline.run(
@@ -103,9 +109,9 @@ class App:
                     on_article=on_article,
                 )
             except KeyboardInterrupt:
-                publish.publish_current(store, config.link_template, SOURCE_LANG, TARGET_LANG)
+                publish_current()
                 raise
-            publish.publish_current(store, config.link_template, SOURCE_LANG, TARGET_LANG)
+            publish_current()
         return report
 
     def packages(self) -> packages.Listing:

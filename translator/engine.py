@@ -38,6 +38,15 @@ class Engine(Protocol):
         """
         ...
 
+    def alternatives(self, sentence: str, n: int) -> list[Hypothesis]:
+        """The model's `n` best translations of one sentence, best first (fewer if the model finds fewer).
+
+        An empty or blank sentence gives [Hypothesis("")].
+
+        :raises PackageError: when the model cannot be loaded (on first use).
+        """
+        ...
+
 
 @dataclass(frozen=True)
 class Decoding:
@@ -166,6 +175,50 @@ class ArgosEngine:
         model.tokenizer, model.translator = package.tokenizer, translator
         return model
 
+    def _hypotheses(self, model: _Model, output: Any, limit: int) -> list[Hypothesis]:
+        """A CTranslate2 TranslationResult as Hypotheses: target prefix dropped, truncation against `limit`."""
+        prefix = self.info.metadata.get("target_prefix") or ""
+        results = []
+        for tokens, score in zip(output.hypotheses, output.scores):
+            # Counted before the prefix is dropped, whether or not CTranslate2 counts it.
+            truncated = len(tokens) >= limit
+            if prefix and tokens and tokens[0] == prefix:
+                tokens = tokens[1:]
+            results.append(Hypothesis(model.tokenizer.decode(tokens).strip(), truncated, float(score)))
+        return results
+
+    def _decode(self, model: _Model, source: list[list[str]], limit: int, beam_size: int, n: int = 1) -> list[Any]:
+        prefix = self.info.metadata.get("target_prefix") or ""
+        decoding = self.options.decoding
+        return model.translator.translate_batch(
+            source,
+            target_prefix=[[prefix]] * len(source) if prefix else None,
+            beam_size=beam_size,
+            num_hypotheses=n,
+            length_penalty=decoding.length_penalty,
+            no_repeat_ngram_size=decoding.no_repeat_ngram_size,
+            repetition_penalty=decoding.repetition_penalty,
+            max_decoding_length=limit,
+            max_batch_size=0,  # the batch is already the size we want
+            replace_unknowns=True,
+            return_scores=True,
+        )
+
+    def alternatives(self, sentence: str, n: int) -> list[Hypothesis]:
+        """See `Engine.alternatives`: CTranslate2's `num_hypotheses` from a beam at least `n` wide.
+
+        The first is what `translate` gives at the same beam size; the output
+        limit is the same as there.
+        """
+        if not sentence.strip():
+            return [Hypothesis("")]
+        model = self._load()
+        tokens = model.tokenizer.encode(sentence)
+        limit = self.options.decoding.output_limit(len(tokens))
+        beam_size = max(n, self.options.decoding.beam_size)
+        (output,) = self._decode(model, [tokens], limit, beam_size, n)
+        return self._hypotheses(model, output, limit)
+
     def translate(self, sentences: Sequence[str]) -> list[Hypothesis]:
         """See `Engine.translate`. Each sentence's output is cut at `Decoding.output_limit` of its own length."""
         results = [Hypothesis("")] * len(sentences)
@@ -173,31 +226,12 @@ class ArgosEngine:
         if not todo:
             return results
         model = self._load()
-        prefix = self.info.metadata.get("target_prefix") or ""
         encoded = [model.tokenizer.encode(sentences[i]) for i in todo]
         decoding = self.options.decoding
         for batch in length_batches([len(tokens) for tokens in encoded], self.options.batch_tokens):
             source = [encoded[i] for i in batch]
             limit = decoding.output_limit(len(source[0]))  # one length per batch
-            outputs = model.translator.translate_batch(
-                source,
-                target_prefix=[[prefix]] * len(source) if prefix else None,
-                beam_size=decoding.beam_size,
-                length_penalty=decoding.length_penalty,
-                no_repeat_ngram_size=decoding.no_repeat_ngram_size,
-                repetition_penalty=decoding.repetition_penalty,
-                max_decoding_length=limit,
-                max_batch_size=0,  # the batch is already the size we want
-                replace_unknowns=True,
-                return_scores=True,
-            )
+            outputs = self._decode(model, source, limit, decoding.beam_size)
             for i, output in zip(batch, outputs):
-                tokens = output.hypotheses[0]
-                # Counted before the prefix is dropped, whether or not CTranslate2 counts it.
-                truncated = len(tokens) >= limit
-                if prefix and tokens and tokens[0] == prefix:
-                    tokens = tokens[1:]
-                results[todo[i]] = Hypothesis(
-                    model.tokenizer.decode(tokens).strip(), truncated, float(output.scores[0])
-                )
+                results[todo[i]] = self._hypotheses(model, output, limit)[0]
         return results

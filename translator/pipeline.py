@@ -1,10 +1,13 @@
 """The batch: articles whose translation is missing or stale → translated, one transaction each.
 
 Pending articles are read from the store a chunk at a time, so memory stays flat
-however many are waiting. Within a run, and across runs with the same package
-(the machine-translation cache), an English sentence is translated once. A run
-stopped at any point leaves whole articles only; the next run carries on with
-the rest. The batch only translates: publishing is publish.py's.
+however many are waiting. An English sentence with an approved human
+translation in the translation memory (memory.py) takes that; the rest are
+translated once within a run, and across runs with the same package (the
+machine-translation cache). Editors' edits live beside the run's text
+(editing.py), so a run never overwrites one. A run stopped at any point leaves
+whole articles only; the next run carries on with the rest. The batch only
+translates: publishing is publish.py's.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
+from . import memory
 from .engine import Engine
 from .news import Hypothesis, Origin, TranslatedSentence
 from .segment import join_sentences, split_sentences
@@ -29,7 +33,8 @@ class RunReport:
 
     articles: int = 0
     sentences: int = 0  # in the articles translated
-    translated: int = 0  # sent to the model (the rest came from the cache)
+    translated: int = 0  # sent to the model (the rest came from the memory or the cache)
+    remembered: int = 0  # distinct sentences taken from the translation memory
     truncated: dict[int, int] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -92,9 +97,15 @@ class _Run:
     known: dict[str, tuple[Hypothesis, Origin]] = field(default_factory=dict)  # English → result
 
     def translate(self, chunk: dict[int, tuple[str, list[str]]]) -> None:
-        """Translate the chunk's new sentences in one engine call, then save each article."""
+        """Translate the chunk's new sentences in one engine call, then save each article.
+
+        A sentence takes the translation memory's text first, then the cache's, then the model's.
+        """
         engine, lang = self.engine, self.lang
         sources = {text for _, sentences in chunk.values() for text in sentences}
+        remembered = memory.exact(self.store, sources - self.known.keys(), lang)
+        self.known.update((text, (Hypothesis(target), Origin.MEMORY)) for text, target in remembered.items())
+        self.report.remembered += len(remembered)
         cached = self.store.cached_translations(sources - self.known.keys(), lang, engine.package, engine.package_version)
         self.known.update((text, (hypothesis, Origin.CACHED)) for text, hypothesis in cached.items())
         todo = sorted(sources - self.known.keys())
