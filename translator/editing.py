@@ -28,9 +28,10 @@ import unicodedata
 from datetime import datetime, timezone
 from enum import StrEnum
 
-from . import memory, publish
+from . import memory
 from .errors import ArticleNotFound, EditorialError, SentenceNotFound
 from .news import AlignedArticle, AuditAction, Origin, Status
+from .publish import publication, publish_article, withdraw
 from .store import Store
 
 EDITOR_NAME_MAX = 60
@@ -267,7 +268,7 @@ def publish(store: Store, article_id: int, lang: str, editor: str, *, template: 
             raise EditorialError(f"article {article_id} cannot be published: approve its translation first")
         if lang in article.links:
             return False
-        publish.publish_article(store, article_id, template, source_lang, lang)
+        publish_article(store, article_id, template, source_lang, lang)
         _audit(store, article_id, lang, editor, AuditAction.PUBLISH, _content_hash(store, article_id), _now())
     return True
 
@@ -281,9 +282,9 @@ def unpublish(store: Store, article_id: int, lang: str, editor: str) -> bool:
     editor = editor_name(editor)
     with store.write_transaction():
         content_hash = _content_hash(store, article_id)
-        found = publish.publication(store, article_id, lang)
+        found = publication(store, article_id, lang)
         if found is None or not found.live:
             return False
-        publish.withdraw(store, article_id, lang)
+        withdraw(store, article_id, lang)
         _audit(store, article_id, lang, editor, AuditAction.UNPUBLISH, content_hash, _now())
     return True
