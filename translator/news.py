@@ -48,12 +48,12 @@ class EditorialStatus(StrEnum):
     the English as it is, not published. PUBLISHED: approved and live.
     """
 
-    MISSING = "missing"
-    STALE = "stale"
     MACHINE = "machine"
     EDITED = "edited"
     APPROVED = "approved"
     PUBLISHED = "published"
+    STALE = "stale"
+    MISSING = "missing"
 
     @property
     def label(self) -> str:
