@@ -437,8 +437,10 @@ class Store:
         `sentences` are keyed by their English: a sentence that occurs twice in
         the article is stored once. `source_hash` is the content hash of the
         English the translation was made from (it is stale when that changes).
+        The write lock is taken first, so the run waits for an editor's save
+        instead of failing (see `write_transaction`).
         """
-        with self.transaction():
+        with self.write_transaction():
             self.db["sentence_translations"].delete_where("article_id = ? and lang = ?", [article_id, lang])
             self.db["sentence_translations"].insert_all(
                 (
