@@ -123,6 +123,7 @@ def test_from_serve_to_a_published_japanese_article_and_a_correction(desk, page)
         import_paths(store, [corrected])
     app.translate_pending()
 
+    page.goto(url + "/desk/")  # (a jump to #s6 on the same page would not reload it)
     page.goto(url + "/desk/articles/1#s6")
     assert page.inner_text("#status") == "stale"
     page.screenshot(path=str(CORRECTION_SCREENSHOT), full_page=False)

@@ -8,6 +8,8 @@ import time
 
 import html5lib
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from translator import editing
 from translator.app import App
@@ -54,6 +56,17 @@ def texts(html: str, css_class: str) -> list[str]:
         for element in tree.iter()
         if css_class in (element.get("class") or "").split()
     ]
+
+
+@given(st.text(alphabet="ab 訳\u202e<", max_size=12), st.text(alphabet="ab 訳\u202e<", max_size=12), st.sampled_from(["word", "char"]))
+def test_a_diff_gives_back_both_texts(old, new, unit):
+    from translator.web.desk import diff
+
+    runs = diff(old, new, unit)
+    assert "".join(text for op, text in runs if op != "ins") == old
+    assert "".join(text for op, text in runs if op != "del") == new
+    assert all(text for _, text in runs)
+    assert all(not (a == "same" and b == "same") for (a, _), (b, _) in zip(runs, runs[1:]))
 
 
 def test_every_page_of_the_desk_asks_for_a_name_first(app):

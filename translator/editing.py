@@ -88,19 +88,15 @@ def _audit(
     at: str,
     **sentence: str | None,
 ) -> None:
-    store.db["audit"].insert(
-        {
-            "article_id": article_id,
-            "lang": lang,
-            "at": at,
-            "editor": editor,
-            "action": action,
-            "content_hash": content_hash,
-            "via": sentence.get("via"),
-            "source_hash": sentence.get("source_hash"),
-            "before": sentence.get("before"),
-            "after": sentence.get("after"),
-        }
+    store.db.execute(
+        """
+        insert into audit (article_id, lang, at, editor, action, content_hash, via, source_hash, before, after)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [
+            article_id, lang, at, editor, str(action), content_hash,
+            sentence.get("via"), sentence.get("source_hash"), sentence.get("before"), sentence.get("after"),
+        ],
     )
 
 
@@ -126,19 +122,24 @@ def _reviewed(store: Store, article_id: int, lang: str, source_hash: str, editor
     return cursor.rowcount == 1
 
 
-def _sentence(store: Store, article_id: int, source_hash: str) -> str:
-    """The English of the article's sentence with this hash.
+def _sentence(store: Store, article_id: int, source_hash: str) -> tuple[str, str]:
+    """The English of the article's sentence with this hash, and the article's content hash.
 
     :raises ArticleNotFound: / SentenceNotFound: when there is no such article or sentence.
     """
-    row = next(
-        store.db["sentences"].rows_where("article_id = ? and source_hash = ?", [article_id, source_hash], limit=1),
-        None,
-    )
+    row = store.db.execute(
+        """
+        select s.text, a.content_hash from articles a
+        left join sentences s on s.article_id = a.id and s.source_hash = ?
+        where a.id = ? limit 1
+        """,
+        [source_hash, article_id],
+    ).fetchone()
     if row is None:
-        _content_hash(store, article_id)  # raises ArticleNotFound when the article is the missing one
+        raise ArticleNotFound(article_id)
+    if row[0] is None:
         raise SentenceNotFound(article_id, source_hash)
-    return row["text"]
+    return row[0], row[1]
 
 
 def edit_sentence(
@@ -154,33 +155,33 @@ def edit_sentence(
     :raises EditorialError: for an unusable editor name.
     """
     editor, text = editor_name(editor), sentence_text(text)
+    key = [article_id, lang, source_hash]
     with store.write_transaction():
-        source = _sentence(store, article_id, source_hash)
-        content_hash = _content_hash(store, article_id)
-        key = [article_id, lang, source_hash]
-        made = next(store.db["sentence_translations"].rows_where("article_id = ? and lang = ? and source_hash = ?", key), None)
-        edited = next(store.db["edits"].rows_where("article_id = ? and lang = ? and source_hash = ?", key), None)
-        run_text = made["text"] if made else None
-        before = edited["text"] if edited else run_text
+        source, content_hash = _sentence(store, article_id, source_hash)
+        run_text, edit_text = store.db.execute(
+            """
+            select (select text from sentence_translations where article_id = ?1 and lang = ?2 and source_hash = ?3),
+                   (select text from edits where article_id = ?1 and lang = ?2 and source_hash = ?3)
+            """,
+            key,
+        ).fetchone()
+        before = edit_text if edit_text is not None else run_text
         at = _now()
         newly_reviewed = _reviewed(store, article_id, lang, source_hash, editor, at)
         changed = text != before
         _base_on(store, article_id, lang, content_hash, withdraw_approval=changed)
         if changed:
             if text == run_text:
-                store.db["edits"].delete(key)
+                store.db.execute("delete from edits where article_id = ? and lang = ? and source_hash = ?", key)
             else:
-                store.db["edits"].upsert(
-                    {
-                        "article_id": article_id,
-                        "lang": lang,
-                        "source_hash": source_hash,
-                        "source": source,
-                        "text": text,
-                        "editor": editor,
-                        "edited_at": at,
-                    },
-                    pk=("article_id", "lang", "source_hash"),
+                store.db.execute(
+                    """
+                    insert into edits (article_id, lang, source_hash, source, text, editor, edited_at)
+                    values (?, ?, ?, ?, ?, ?, ?)
+                    on conflict (article_id, lang, source_hash)
+                    do update set text = excluded.text, editor = excluded.editor, edited_at = excluded.edited_at
+                    """,
+                    [*key, source, text, editor, at],
                 )
             _audit(
                 store, article_id, lang, editor, AuditAction.EDIT, content_hash, at,
@@ -199,8 +200,7 @@ def mark_reviewed(store: Store, article_id: int, lang: str, source_hash: str, ed
     """
     editor = editor_name(editor)
     with store.write_transaction():
-        _sentence(store, article_id, source_hash)
-        content_hash = _content_hash(store, article_id)
+        _, content_hash = _sentence(store, article_id, source_hash)
         at = _now()
         if not _reviewed(store, article_id, lang, source_hash, editor, at):
             return False

@@ -5,6 +5,10 @@ works without JavaScript. static/desk.js adds keyboard navigation and saves
 in place: it posts the same forms with fetch and the X-CSRFToken header, and
 the server answers with the updated table row (`X-Requested-With: fetch`).
 
+Each server thread keeps its own store open between requests (`desk_store`):
+opening one checks the migrations and closing the last one checkpoints the
+WAL, together more than a whole save costs.
+
 Editors name themselves once per browser: the name is kept in the signed
 session cookie and is required before any page of the desk; every change is
 recorded under it (editing.py). The model is loaded once per server process,
@@ -16,7 +20,6 @@ audit_trail), writes through editing.py; nothing here writes SQL.
 
 from __future__ import annotations
 
-import difflib
 import re
 import threading
 from datetime import datetime
@@ -24,13 +27,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import flask
+from rapidfuzz.distance import Indel
+from flask_wtf.csrf import generate_csrf
 
 from .. import editing, memory
 from ..app import SOURCE_LANG, TARGET_LANG, App
 from ..errors import EditorialError, SentenceNotFound, TranslateError
 from ..journal import JST
 from ..news import AlignedArticle, AlignedBlock, BlockKind, EditorialStatus, Hypothesis, SentencePair
-from . import store, translate_app
+from ..store import Store
+from . import translate_app
 
 blueprint = flask.Blueprint("desk", __name__, url_prefix="/desk")
 
@@ -59,23 +65,51 @@ class SharedEngine:
 
 
 @blueprint.record_once
-def _share_engine(state: flask.blueprints.BlueprintSetupState) -> None:
+def _share_engine_and_stores(state: flask.blueprints.BlueprintSetupState) -> None:
     state.app.extensions["desk_engine"] = SharedEngine(state.app.extensions["translate_app"])
+    state.app.extensions["desk_stores"] = threading.local()
+
+
+def desk_store() -> Store:
+    """This server thread's store, opened on its first request and then kept open.
+
+    :raises StoreError: when the database is missing or unusable.
+    """
+    local = flask.current_app.extensions["desk_stores"]
+    if getattr(local, "store", None) is None:
+        local.store = Store.open(translate_app().config.db, create=False)
+    return local.store
 
 
 def diff(old: str, new: str, unit: str = "word") -> list[tuple[str, str]]:
-    """`old` → `new` as (op, text) runs, op one of "same", "del", "ins"; by words (English) or characters."""
+    """`old` → `new` as (op, text) runs, op one of "same", "del", "ins"; by words (English) or characters.
+
+    The alignment is rapidfuzz's Indel (longest common subsequence, in C++: a
+    page shows dozens of these); between two unchanged runs the deleted text
+    comes before the inserted.
+    """
     split = _WORDS.findall if unit == "word" else list
     a, b = split(old), split(new)
     runs: list[tuple[str, str]] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            runs.append(("same", "".join(a[i1:i2])))
+    deleted: list[str] = []
+    inserted: list[str] = []
+
+    def changed() -> None:
+        if deleted:
+            runs.append(("del", "".join(deleted)))
+        if inserted:
+            runs.append(("ins", "".join(inserted)))
+        deleted.clear()
+        inserted.clear()
+
+    for op in Indel.opcodes(a, b):
+        if op.tag == "equal":
+            changed()
+            runs.append(("same", "".join(a[op.src_start : op.src_end])))
         else:
-            if i2 > i1:
-                runs.append(("del", "".join(a[i1:i2])))
-            if j2 > j1:
-                runs.append(("ins", "".join(b[j1:j2])))
+            deleted.extend(a[op.src_start : op.src_end])
+            inserted.extend(b[op.dest_start : op.dest_end])
+    changed()
     return runs
 
 
@@ -141,7 +175,7 @@ def articles() -> str:
     wanted = flask.request.args.get("status")
     status = EditorialStatus(wanted) if wanted in set(EditorialStatus) else None
     page = max(flask.request.args.get("page", 1, type=int) or 1, 1)
-    db = store()
+    db = desk_store()
     rows = db.editorial_articles(TARGET_LANG, status, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return flask.render_template(
         "desk/articles.html",
@@ -174,7 +208,7 @@ def _numbered(article: AlignedArticle) -> list[tuple[str, AlignedBlock, list[tup
 
 @blueprint.get("/articles/<int:article_id>")
 def article(article_id: int) -> str:
-    aligned = store().aligned_article(article_id, TARGET_LANG, SOURCE_LANG)
+    aligned = desk_store().aligned_article(article_id, TARGET_LANG, SOURCE_LANG)
     pairs = aligned.pairs
     return flask.render_template(
         "desk/article.html",
@@ -183,9 +217,16 @@ def article(article_id: int) -> str:
         need_review=[n for n, pair in enumerate(pairs, 1) if pair.needs_review],
         edited=sum(pair.edited_by is not None for pair in pairs),
         numbers={pair.source_hash: n for n, pair in reversed(list(enumerate(pairs, 1)))},
-        audit=store().audit_trail(article_id, TARGET_LANG),
-        diff=diff,
+        audit=desk_store().audit_trail(article_id, TARGET_LANG),
+        **_row_context(article_id),
     )
+
+
+def _row_context(article_id: int) -> dict[str, Any]:
+    """What every sentence row needs besides its pair, made once a page (url_for and the
+    token cost more than the rest of a row)."""
+    prefix = flask.url_for("desk.edit", article_id=article_id, source_hash="-").removesuffix("-")
+    return {"csrf": generate_csrf(), "sentences": prefix, "diff": diff}
 
 
 def _row(article_id: int, source_hash: str, number: int | None) -> tuple[AlignedArticle, int, SentencePair]:
@@ -193,7 +234,7 @@ def _row(article_id: int, source_hash: str, number: int | None) -> tuple[Aligned
 
     :raises SentenceNotFound: when the article has no such sentence (any more).
     """
-    aligned = store().aligned_article(article_id, TARGET_LANG, SOURCE_LANG)
+    aligned = desk_store().aligned_article(article_id, TARGET_LANG, SOURCE_LANG)
     pairs = aligned.pairs
     if number is not None and 0 < number <= len(pairs) and pairs[number - 1].source_hash == source_hash:
         return aligned, number, pairs[number - 1]
@@ -207,7 +248,7 @@ def _after_sentence_change(article_id: int, source_hash: str) -> Any:
     """The updated row for fetch; otherwise back to the row in the article page."""
     aligned, number, pair = _row(article_id, source_hash, flask.request.form.get("row", type=int))
     if _is_fetch():
-        return flask.render_template("desk/_row.html", article=aligned, n=number, pair=pair, diff=diff)
+        return flask.render_template("desk/_row.html", article=aligned, n=number, pair=pair, **_row_context(article_id))
     return flask.redirect(flask.url_for("desk.article", article_id=article_id, _anchor=f"s{number}"))
 
 
@@ -215,7 +256,7 @@ def _after_sentence_change(article_id: int, source_hash: str) -> Any:
 def edit(article_id: int, source_hash: str) -> Any:
     via = flask.request.form.get("via", editing.Via.TYPED)
     editing.edit_sentence(
-        store(),
+        desk_store(),
         article_id,
         TARGET_LANG,
         source_hash,
@@ -228,7 +269,7 @@ def edit(article_id: int, source_hash: str) -> Any:
 
 @blueprint.post("/articles/<int:article_id>/sentences/<source_hash>/review")
 def review(article_id: int, source_hash: str) -> Any:
-    editing.mark_reviewed(store(), article_id, TARGET_LANG, source_hash, _editor() or "")
+    editing.mark_reviewed(desk_store(), article_id, TARGET_LANG, source_hash, _editor() or "")
     return _after_sentence_change(article_id, source_hash)
 
 
@@ -248,25 +289,25 @@ def sentence(article_id: int, source_hash: str) -> str:
         pair=pair,
         alternatives=alternatives,
         problem=problem,
-        matches=memory.similar(store(), pair.source, TARGET_LANG),
+        matches=memory.similar(desk_store(), pair.source, TARGET_LANG),
         diff=diff,
     )
 
 
 @blueprint.post("/articles/<int:article_id>/approve")
 def approve(article_id: int) -> Any:
-    editing.approve(store(), article_id, TARGET_LANG, _editor() or "")
+    editing.approve(desk_store(), article_id, TARGET_LANG, _editor() or "")
     return flask.redirect(flask.url_for("desk.article", article_id=article_id))
 
 
 @blueprint.post("/articles/<int:article_id>/publish")
 def publish(article_id: int) -> Any:
     template = translate_app().config.link_template
-    editing.publish(store(), article_id, TARGET_LANG, _editor() or "", template=template, source_lang=SOURCE_LANG)
+    editing.publish(desk_store(), article_id, TARGET_LANG, _editor() or "", template=template, source_lang=SOURCE_LANG)
     return flask.redirect(flask.url_for("desk.article", article_id=article_id))
 
 
 @blueprint.post("/articles/<int:article_id>/unpublish")
 def unpublish(article_id: int) -> Any:
-    editing.unpublish(store(), article_id, TARGET_LANG, _editor() or "")
+    editing.unpublish(desk_store(), article_id, TARGET_LANG, _editor() or "")
     return flask.redirect(flask.url_for("desk.article", article_id=article_id))
