@@ -245,3 +245,26 @@ def test_the_desk_saves_while_a_run_writes_the_same_database(monkeypatch):
             first = store.aligned_article(n + 1, "ja").pairs[1]
             assert (first.target, first.unedited) == (f"{n}番目の最初", f"<訳>First of {n}.")
         assert store.db["audit"].count == 150
+
+
+def test_translate_serve_starts_the_desk(tmp_path, app):
+    """`translate serve` as a user starts it: a real process on a free loopback port, the desk behind /desk/."""
+    import os
+    import subprocess
+    import sys
+    import urllib.request
+
+    env = {**os.environ, "TRANSLATE_DB": str(app.config.db)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "translator", "serve", "--port", "0"],
+        env=env, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        line = server.stderr.readline()
+        port = re.fullmatch(r"Serving on http://127\.0\.0\.1:(\d+)/ \(Ctrl-C to stop\)\n", line).group(1)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/desk/editor", timeout=10) as response:
+            assert response.status == 200
+            assert "Who is editing?" in response.read().decode()
+    finally:
+        server.terminate()
+        server.wait(10)
