@@ -236,3 +236,36 @@ def test_an_edit_stays_exactly_while_its_sentence_does(old, new):
     assert [p.origin == Origin.EDITED for p in body] == [s in old for s in new]
     assert [p.changed for p in body] == [s not in old for s in new]
     assert all(p.target == (f"訳:{p.source}" if p.source in old else f"<訳>{p.source}") for p in body)
+
+
+def test_a_write_transaction_waits_for_another_writer_and_nests(tmp_path):
+    import threading
+    import time
+
+    path = tmp_path / "shared.db"
+    second = Store.open(path)
+    save_page(second, page("Headline", BODY))
+    holding = threading.Event()
+
+    def hold_the_lock() -> None:
+        first = Store.open(path)  # a connection belongs to its thread
+        with first.write_transaction():
+            first.db.execute("update articles set source = 'first'")
+            holding.set()
+            time.sleep(0.5)
+        first.close()
+
+    writer = threading.Thread(target=hold_the_lock)
+    writer.start()
+    holding.wait(5)
+    started = time.perf_counter()
+    editing.mark_reviewed(second, 1, "ja", h("One came."), "Hanako")  # waits for the lock, then writes
+    assert time.perf_counter() - started > 0.2
+    writer.join()
+    with pytest.raises(ZeroDivisionError), second.write_transaction():
+        with second.write_transaction():  # a savepoint inside
+            second.db.execute("update articles set source = 'second'")
+        1 / 0
+    assert second.db["articles"].get(1)["source"] == "first"
+    assert second.db["sentence_reviews"].count == 1
+    second.close()

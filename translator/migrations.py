@@ -236,9 +236,9 @@ def m005_editing(db: Database) -> None:
                  when r.approved_at is not null and p.url is not null and p.withdrawn_at is null then 'published'
                  when r.approved_at is not null then 'approved'
                  when exists (
-                   select 1 from edits e join sentences s
-                     on s.article_id = e.article_id and s.source_hash = e.source_hash
+                   select 1 from edits e
                    where e.article_id = t.article_id and e.lang = t.lang
+                     and e.source_hash in (select s.source_hash from sentences s where s.article_id = e.article_id)
                  ) then 'edited'
                  else 'machine'
                end as status

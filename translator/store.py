@@ -44,9 +44,18 @@ from .news import (
 # first parameter, from the translation_status view (migration m003).
 _STATUS_JOIN = "left join translation_status ts on ts.article_id = a.id and ts.lang = ?"
 _STATUS = f"coalesce(ts.status, '{Status.MISSING}')"
-# The same for the editorial status (view editorial_status, migration m005).
-_EDITORIAL_JOIN = "left join editorial_status es on es.article_id = a.id and es.lang = ?"
-_EDITORIAL = f"coalesce(es.status, '{EditorialStatus.MISSING}')"
+# The translation and editorial status (views translation_status, editorial_status)
+# of article `a` in the language `:lang`, as correlated subqueries: SQLite then finds
+# the one article by its key, where a LEFT JOIN on a view that is itself a join
+# builds the whole view first (all articles, for one).
+_STATUS_OF = (
+    "coalesce((select ts.status from translation_status ts where ts.article_id = a.id and ts.lang = :lang), "
+    f"'{Status.MISSING}')"
+)
+_EDITORIAL_OF = (
+    "coalesce((select es.status from editorial_status es where es.article_id = a.id and es.lang = :lang), "
+    f"'{EditorialStatus.MISSING}')"
+)
 # How long a write waits for another connection's write (a batch run's article) to commit.
 BUSY_TIMEOUT_MS = 10_000
 
@@ -109,10 +118,10 @@ class Store:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
+            self.db.execute("COMMIT")
         except BaseException:
-            self.db.rollback()
+            self.db.rollback()  # a no-op once COMMIT succeeded or the error ended the transaction
             raise
-        self.db.execute("COMMIT")
 
     # Articles and their English -------------------------------------------------
 
@@ -260,16 +269,16 @@ class Store:
             header = next(
                 self.db.query(
                     f"""
-                    select a.id, a.published, a.full_page, a.content_hash, {_STATUS} as status,
-                           {_EDITORIAL} as editorial_status,
+                    select a.id, a.published, a.full_page, a.content_hash, {_STATUS_OF} as status,
+                           {_EDITORIAL_OF} as editorial_status,
                            t.package, t.package_version, t.translated_at, t.source_hash,
                            r.base_hash, r.approved_by, r.approved_at
-                    from articles a {_STATUS_JOIN} {_EDITORIAL_JOIN}
-                    left join translations t on t.article_id = a.id and t.lang = ?
-                    left join article_reviews r on r.article_id = a.id and r.lang = ?
-                    where a.id = ?
+                    from articles a
+                    left join translations t on t.article_id = a.id and t.lang = :lang
+                    left join article_reviews r on r.article_id = a.id and r.lang = :lang
+                    where a.id = :id
                     """,
-                    [lang, lang, lang, lang, article_id],
+                    {"lang": lang, "id": article_id},
                 ),
                 None,
             )
@@ -342,17 +351,16 @@ class Store:
     ) -> list[EditorialSummary]:
         """The desk's article list, newest first: `limit` rows from `offset`, of one status or all."""
         sql = f"""
-            select a.id, a.published, a.full_page, a.headline, {_EDITORIAL} as status,
+            select a.id, a.published, a.full_page, a.headline, {_EDITORIAL_OF} as status,
                    coalesce(e.text, st.text) as target_headline,
                    p.url is not null and p.withdrawn_at is null as live
             from articles a
-            left join editorial_status es on es.article_id = a.id and es.lang = :lang
             left join sentences s on s.article_id = a.id and s.position = 0 and s.idx = 0
             left join edits e on e.article_id = a.id and e.lang = :lang and e.source_hash = s.source_hash
             left join sentence_translations st
                    on st.article_id = a.id and st.lang = :lang and st.source_hash = s.source_hash
             left join publications p on p.article_id = a.id and p.lang = :lang
-            where :status is null or {_EDITORIAL} = :status
+            where :status is null or {_EDITORIAL_OF} = :status
             order by a.published desc, a.id desc
             limit :limit offset :offset
         """
@@ -373,8 +381,8 @@ class Store:
     def editorial_counts(self, lang: str) -> dict[EditorialStatus, int]:
         """How many articles are in each editorial status (every status present, 0 where none)."""
         counts = dict.fromkeys(EditorialStatus, 0)
-        sql = f"select {_EDITORIAL} as status, count(*) as n from articles a {_EDITORIAL_JOIN} group by 1"
-        for row in self.db.query(sql, [lang]):
+        sql = f"select {_EDITORIAL_OF} as status, count(*) as n from articles a group by 1"
+        for row in self.db.query(sql, {"lang": lang}):
             counts[EditorialStatus(row["status"])] = row["n"]
         return counts
 
