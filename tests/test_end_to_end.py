@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -43,15 +44,21 @@ def desk(tmp_path: Path, tiny_package: Path) -> tuple[Path, dict]:
 @pytest.mark.skipif(not NO_NETWORK, reason="unshare -n is not permitted here")
 def test_runs_without_network(desk):
     cwd, env = desk
+    assert translate("list", cwd=cwd, env=env, check=False).returncode == 1  # reading creates nothing
+    assert not (cwd / "db").exists()
     translate("import", str(SEED), cwd=cwd, env=env)
     run = translate("run", cwd=cwd, env=env)
-    assert run.stdout.startswith("Translated 42 articles, 71 sentences")
-    shown = translate("show", "1", "--lang", "ja", "--json", cwd=cwd, env=env)
-    article = json.loads(shown.stdout)
-    assert article["link"] == "/articles/1/en"
-    assert all(block["text"] for block in article["body"])
+    assert re.fullmatch(r"Translated 42 articles, 71 sentences \(71 new to the model\) in [\d.]+ s: [\d.]+ sentences/s\n", run.stdout)
+    english = json.loads(translate("show", "1", "--lang", "en", "--json", cwd=cwd, env=env).stdout)
+    japanese = json.loads(translate("show", "1", "--lang", "ja", "--json", cwd=cwd, env=env).stdout)
+    assert (english["link"], japanese["link"]) == ("/articles/1/ja", "/articles/1/en")
+    assert [b["kind"] for b in japanese["body"]] == [b["kind"] for b in english["body"]]
+    # The same blocks through `translate text`, each alone on its line: the batch of
+    # 71 sentences gave each sentence what it gets on its own.
+    lines = [english["headline"], *(b["text"] for b in english["body"])]
+    alone = translate("text", cwd=cwd, env=env, input="\n".join(lines) + "\n").stdout.splitlines()
+    assert alone == [japanese["headline"], *(b["text"] for b in japanese["body"])]
     assert translate("models", "list", cwd=cwd, env=env).stdout == "* translate-en_ja-tiny  en→ja  0.0.1\n"
-    assert translate("text", cwd=cwd, env=env, input="The army met the police.\n").stdout.strip()
     assert (cwd / "db" / "news.db").exists() and (cwd / "db" / "packages" / "translate-en_ja-tiny").is_dir()
     assert not (cwd / "home").exists()  # nothing written to the user's home
 
@@ -98,7 +105,8 @@ def test_killed_run_leaves_whole_articles_and_resumes(desk):
         ).fetchall()
     assert partial == []
     resumed = translate("run", cwd=cwd, env=env)
-    assert resumed.stdout.startswith("Translated ") or resumed.stdout.startswith("Nothing to translate")
+    left = 300 - saved  # each page: a headline and three paragraphs of two sentences
+    assert re.match(rf"Translated {left} articles?, {left * 7} sentences \(\d+ new to the model\)", resumed.stdout)
     with sqlite3.connect(db) as connection:
         assert connection.execute("select count(*) from translations").fetchone()[0] == 300
 

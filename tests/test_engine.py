@@ -4,12 +4,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from translator.engine import ArgosEngine, Decoding, EngineOptions, argos_environment, length_batches
+from translator.engine import ArgosEngine, Decoding, EngineOptions, _Model, argos_environment, length_batches
 from translator.news import Hypothesis
-from translator.packages import install
+from translator.packages import PackageInfo, install
 
 from .conftest import synthetic_pairs
 
@@ -71,13 +72,54 @@ def test_batching_does_not_change_results(engine: ArgosEngine, beam_size: int):
 
 
 def test_each_sentence_is_cut_at_its_own_limit(engine: ArgosEngine):
-    """With a limit of ceil(0.2 × source tokens) + 1 every output is cut, each at its own length."""
+    """With a limit of ceil(0.2 × source tokens) + 1, a short and a long sentence give what they give alone."""
     tight = engine.with_decoding(Decoding(beam_size=1, max_length_ratio=0.2, max_length_extra=1))
     short, long = "The army met the police.", "The city warned the army yesterday and the company praised the government on Friday."
-    together = tight.translate([short, long])
-    assert together == [tight.translate([short])[0], tight.translate([long])[0]]
-    assert all(h.truncated for h in together)
-    assert len(together[0].text) < len(together[1].text)
+    assert tight.translate([short, long]) == [tight.translate([short])[0], tight.translate([long])[0]]
+
+
+class WordTranslator:
+    """Stands in for CTranslate2: each source word becomes two output words, up to the length limit."""
+
+    def __init__(self):
+        self.calls: list[tuple[list[int], int]] = []  # (source lengths, max_decoding_length)
+
+    def translate_batch(self, source, target_prefix=None, max_decoding_length=0, **options):
+        self.calls.append(([len(tokens) for tokens in source], max_decoding_length))
+        prefix = [target_prefix[0][0]] if target_prefix else []
+        return [
+            SimpleNamespace(hypotheses=[(prefix + ["語"] * 2 * len(tokens))[:max_decoding_length]], scores=[-0.5])
+            for tokens in source
+        ]
+
+
+def word_engine(decoding: Decoding, metadata: dict | None = None) -> tuple[ArgosEngine, WordTranslator]:
+    translator = WordTranslator()
+    tokenizer = SimpleNamespace(encode=str.split, decode=" ".join)
+    info = PackageInfo("words", Path("/nonexistent"), "en", "ja", "1", metadata or {})
+    return ArgosEngine(info, EngineOptions(batch_tokens=8, decoding=decoding), _Model(translator, tokenizer)), translator
+
+
+def test_the_limit_and_the_truncated_flag_are_each_sentences_own():
+    # Limit: 1 × source words + 3. Two output words per source word: cut from 4 source words on.
+    engine, translator = word_engine(Decoding(max_length_ratio=1.0, max_length_extra=3))
+    results = engine.translate(["a b c d", "a", "", "a b", "e f g h"])
+    assert translator.calls == [([1], 4), ([2], 5), ([4, 4], 7)]  # one length a batch, its own limit
+    assert results == [
+        Hypothesis(" ".join(["語"] * 7), True, -0.5),
+        Hypothesis("語 語", False, -0.5),
+        Hypothesis(""),
+        Hypothesis("語 語 語 語", False, -0.5),
+        Hypothesis(" ".join(["語"] * 7), True, -0.5),
+    ]
+
+
+def test_the_target_prefix_is_dropped_and_counted():
+    engine, _ = word_engine(Decoding(max_length_ratio=1.0, max_length_extra=2), {"target_prefix": "__ja__"})
+    assert engine.translate(["a", "a b c"]) == [
+        Hypothesis("語 語", True, -0.5),  # prefix + 2 words = 3 = the limit
+        Hypothesis("語 語 語 語", True, -0.5),
+    ]
 
 
 def test_alternatives_are_the_n_best_and_the_first_is_the_translation(engine: ArgosEngine):

@@ -54,10 +54,10 @@ def test_run_translates_headline_and_body(store, fake_engine):
     assert view.headline == "<訳>Mexico says won't accept US 'invasion' in fight against cartels"
     assert view.body[10].kind == "subheading"
     assert view.body[10].text == "<訳>'Eligible for drone strikes'?"
-    assert article.headline.pairs == (
+    assert article.blocks[0].pairs == (
         SentencePair(
             "Mexico says won't accept US 'invasion' in fight against cartels",
-            article.headline.pairs[0].source_hash,
+            article.blocks[0].pairs[0].source_hash,
             "<訳>Mexico says won't accept US 'invasion' in fight against cartels",
             Origin.MACHINE,
             False,

@@ -239,7 +239,7 @@ class AlignedArticle:
     status: Status
     translation: TranslationInfo | None
     links: dict[str, str]
-    blocks: tuple[AlignedBlock, ...]
+    blocks: tuple[AlignedBlock, ...]  # the headline first
     editorial_status: EditorialStatus = EditorialStatus.MISSING
     approval: Approval | None = None
 

@@ -10,7 +10,6 @@ metadata.json, model/ (CTranslate2) and sentencepiece.model or bpe.model.
 from __future__ import annotations
 
 import json
-import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass

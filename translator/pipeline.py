@@ -87,14 +87,17 @@ def run(
 
 @dataclass
 class _Run:
-    """One run's state: its engine, and every sentence translated or found in the cache so far."""
+    """One run's state: its engine, and the translations made or found so far."""
 
     store: Store
     engine: Engine
     lang: str
     on_article: Callable[[int], None] | None
     report: RunReport
-    known: dict[str, tuple[Hypothesis, Origin]] = field(default_factory=dict)  # English → result
+    # This run's part of the machine-translation cache: English → (result, where it came from).
+    cache: dict[str, tuple[Hypothesis, Origin]] = field(default_factory=dict)
+    # The translation memory's entries found so far (memory.py): English → (its text, MEMORY).
+    memory: dict[str, tuple[Hypothesis, Origin]] = field(default_factory=dict)
 
     def translate(self, chunk: dict[int, tuple[str, list[str]]]) -> None:
         """Translate the chunk's new sentences in one engine call, then save each article.
@@ -103,17 +106,20 @@ class _Run:
         """
         engine, lang = self.engine, self.lang
         sources = {text for _, sentences in chunk.values() for text in sentences}
-        remembered = memory.exact(self.store, sources - self.known.keys(), lang)
-        self.known.update((text, (Hypothesis(target), Origin.MEMORY)) for text, target in remembered.items())
+        remembered = memory.exact(self.store, sources - self.memory.keys() - self.cache.keys(), lang)
+        self.memory.update((text, (Hypothesis(target), Origin.MEMORY)) for text, target in remembered.items())
         self.report.remembered += len(remembered)
-        cached = self.store.cached_translations(sources - self.known.keys(), lang, engine.package, engine.package_version)
-        self.known.update((text, (hypothesis, Origin.CACHED)) for text, hypothesis in cached.items())
-        todo = sorted(sources - self.known.keys())
-        self.known.update((text, (hypothesis, Origin.MACHINE)) for text, hypothesis in zip(todo, engine.translate(todo)))
+        wanted = sources - self.memory.keys()
+        cached = self.store.cached_translations(wanted - self.cache.keys(), lang, engine.package, engine.package_version)
+        self.cache.update((text, (hypothesis, Origin.CACHED)) for text, hypothesis in cached.items())
+        todo = sorted(wanted - self.cache.keys())
+        self.cache.update((text, (hypothesis, Origin.MACHINE)) for text, hypothesis in zip(todo, engine.translate(todo)))
         self.report.translated += len(todo)
 
         for article_id, (content_hash, sentences) in chunk.items():
-            translated = [TranslatedSentence(text, *self.known[text]) for text in dict.fromkeys(sentences)]
+            translated = [
+                TranslatedSentence(text, *(self.memory.get(text) or self.cache[text])) for text in dict.fromkeys(sentences)
+            ]
             self.store.save_translation(
                 article_id,
                 lang,

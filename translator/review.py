@@ -34,14 +34,16 @@ def render_review(article: AlignedArticle, width: int) -> str:
 
     :raises TranslationUnavailable: while the translation is missing or stale.
     """
-    require_current(article)
-    translation = article.translation
+    translation = require_current(article).translation
+    assert translation is not None  # a current translation exists
     width = max(width, MIN_WIDTH)
     left = (width - wcwidth.width(SEPARATOR)) // 2
     right = width - wcwidth.width(SEPARATOR) - left
 
-    by = f"{translation.package} {translation.package_version}" if translation else ""
-    lines = [f"Article {article.id} · {journal_time(article.published)} · {article.lang} by {by}".rstrip()]
+    lines = [
+        f"Article {article.id} · {journal_time(article.published)} · "
+        f"{article.lang} by {translation.package} {translation.package_version}".rstrip()
+    ]
     paragraph = 0
     for block in article.blocks:
         if block.kind == BlockKind.PARAGRAPH:
