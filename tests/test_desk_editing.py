@@ -219,10 +219,15 @@ def test_previous_sentences_pair_only_replaced_sentences(old, new):
     assert previous_sentences(new, new) == {}
 
 
+# Plain sentences the splitter keeps apart in any order; three in both lists.
+OLD_SENTENCES = ["Talks ended today.", "Rain fell again.", "Prices rose sharply.", "Troops moved north.", "Markets were calm."]
+NEW_SENTENCES = ["Talks ended today.", "Rain fell again.", "Prices rose sharply.", "Ships left port.", "Votes were counted."]
+
+
 @settings(max_examples=40, deadline=None)
 @given(
-    st.lists(st.sampled_from(["A b.", "C d.", "E f.", "G h.", "I j."]), min_size=1, max_size=5, unique=True),
-    st.lists(st.sampled_from(["A b.", "C d.", "E f.", "K l.", "M n."]), min_size=1, max_size=5, unique=True),
+    st.lists(st.sampled_from(OLD_SENTENCES), min_size=1, max_size=5, unique=True),
+    st.lists(st.sampled_from(NEW_SENTENCES), min_size=1, max_size=5, unique=True),
 )
 def test_an_edit_stays_exactly_while_its_sentence_does(old, new):
     store = Store(Database(memory=True))
