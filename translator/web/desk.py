@@ -27,8 +27,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import flask
-from rapidfuzz.distance import Indel
 from flask_wtf.csrf import generate_csrf
+from rapidfuzz.distance import Indel
 
 from .. import editing, memory
 from ..app import SOURCE_LANG, TARGET_LANG, App
