@@ -23,7 +23,7 @@ from translator.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "000_17be0e9bcba96c5a.txt"
-RECIPE = REPO / "models" / "recipe" / "recipe.py"
+RECIPE = ("-m", "models.recipe")  # run from REPO
 TINY_CONFIG = REPO / "models" / "recipe" / "configs" / "tiny.json"
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
 
@@ -147,6 +147,35 @@ def make_archive(path: Path, root: str = "translate-en_ja-1_0", files: dict | No
     return path
 
 
+def repack(
+    source: Path,
+    path: Path,
+    root: str | None = None,
+    files: dict | None = None,
+    compression: int = zipfile.ZIP_DEFLATED,
+    **metadata,
+) -> Path:
+    """A copy of the package `source` (e.g. the tiny real one) at `path`, changed as asked.
+
+    `root` renames its top folder; `files` replace members (bytes, or a function of the old
+    bytes) or (None) remove them, by path inside the folder; `metadata` updates metadata.json.
+    """
+    with zipfile.ZipFile(source) as archive:
+        members = {name.split("/", 1)[1]: archive.read(name) for name in archive.namelist() if not name.endswith("/")}
+        old_root = archive.namelist()[0].split("/", 1)[0]
+    if metadata:
+        members["metadata.json"] = json.dumps({**json.loads(members["metadata.json"]), **metadata}).encode()
+    for name, change in (files or {}).items():
+        if change is None:
+            members.pop(name, None)
+        else:
+            members[name] = change(members[name]) if callable(change) else change
+    with zipfile.ZipFile(path, "w", compression) as archive:
+        for name, data in members.items():
+            archive.writestr(f"{root or old_root}/{name}", data)
+    return path
+
+
 # A made-up parallel corpus in the shared corpus's file formats: small enough to
 # train on in seconds, regular enough that a tiny model learns something.
 _NOUNS = [
@@ -191,11 +220,12 @@ def write_synthetic_corpus(folder: Path) -> Path:
 
 def run_recipe(corpus: Path, work: Path, out: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, str(RECIPE), "all", "--config", str(TINY_CONFIG), "--corpus", str(corpus),
+        [sys.executable, *RECIPE, "all", "--config", str(TINY_CONFIG), "--corpus", str(corpus),
          "--work", str(work), "--out", str(out), "--device", "cpu"],
+        cwd=REPO,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=1200,
     )
 
 
@@ -253,10 +283,49 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh browser page (own cookies), closed after the test."""
+@pytest.fixture(name="page")
+def browser_page(browser):
+    """A fresh browser page (own cookies), closed after the test.
+
+    Named `page` for tests; the function has another name so that it does not
+    hide the `page()` helper above, which test modules import.
+    """
     context = browser.new_context(locale="ja-JP")
     page = context.new_page()
     yield page
     context.close()
+
+
+# The article pages ---------------------------------------------------------------
+
+# The sample page's first sidebar headline, which a page of its own completes in `bilingual_app`.
+SPAIN = "Spain's ex-football boss Luis Rubiales fined over forced kiss"
+
+
+@pytest.fixture
+def bilingual_app(fake_engine: FakeEngine, tmp_path: Path):
+    """An App whose database holds two full pages, translated (FakeEngine) and published.
+
+    Article 1 is the sample page (18:38); article 2 is its sidebar's first
+    headline (18:37), completed by a page of its own; 3 to 42 are headline-only.
+    """
+    from translator.app import App
+    from translator.importer import import_paths
+
+    app = App(engine_factory=lambda config: fake_engine)
+    spain = tmp_path / "spain.txt"
+    spain.write_text(
+        page_text(SPAIN, ["Spain's former football chief was fined.", subheading("Appeal"), "He said he would appeal."], jst(2025, 2, 21, 18, 37)),
+        encoding="utf-8",
+    )
+    with app.store(create=True) as store:
+        import_paths(store, [SEED, spain])
+    app.translate_pending()
+    return app
+
+
+def parse_html(text: str):
+    """Parse a page as HTML5 with html5lib, raising on any parse error; an ElementTree root, plain tag names."""
+    import html5lib
+
+    return html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(text)

@@ -14,7 +14,7 @@ from translator.app import App
 from translator.cli import cli
 from translator.store import Store
 
-from .conftest import SEED, FakeEngine, make_archive
+from .conftest import SEED, FakeEngine
 
 TWO_SEED_SENTENCES = [
     "Mexico adjusting strategy",
@@ -239,10 +239,9 @@ def test_db_flag_and_env(tmp_path: Path, monkeypatch):
     assert (tmp_path / "env.db").exists()
 
 
-def test_models_install_and_list(tmp_path: Path):
-    file = make_archive(tmp_path / "x.argosmodel")
-    result = invoke("models", "install", str(file))
-    assert result.stdout == f"Installed translate-en_ja-1_0 (en→ja 1.0) in {tmp_path / 'db' / 'packages'}/\n"
-    assert invoke("models", "list").stdout == "* translate-en_ja-1_0  en→ja  1.0\n"
+def test_models_install_and_list(tmp_path: Path, tiny_package: Path):
+    result = invoke("models", "install", str(tiny_package))
+    assert result.stdout == f"Installed translate-en_ja-tiny (en→ja 0.0.1) in {tmp_path / 'db' / 'packages'}/\n"
+    assert invoke("models", "list").stdout == "* translate-en_ja-tiny  en→ja  0.0.1\n"
     bad = invoke("models", "install", str(tmp_path / "missing.argosmodel"))
     assert (bad.exit_code, bad.stderr) == (1, f"Error: {tmp_path / 'missing.argosmodel'}: no such file\n")

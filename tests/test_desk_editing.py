@@ -274,3 +274,30 @@ def test_a_write_transaction_waits_for_another_writer_and_nests(tmp_path):
     assert second.db["articles"].get(1)["source"] == "first"
     assert second.db["sentence_reviews"].count == 1
     second.close()
+
+
+def test_the_pages_follow_the_desk(monkeypatch):
+    """The article pages read publish.live_translations: published, withdrawn, reviewed."""
+    from translator.web import create_app
+
+    monkeypatch.setenv("TRANSLATE_PUBLISH_POLICY", "approved")
+    app = App(engine_factory=lambda config: FakeEngine())
+    with app.store(create=True) as store:
+        save_page(store, page("Headline", BODY))
+    app.translate_pending()
+    client = create_app(app).test_client()
+    with app.store() as store:
+        assert publish.live_translations(store, "ja") == {}
+        assert client.get("/articles/1/ja").status_code == 404
+        editing.approve(store, 1, "ja", "Hanako")
+        editing.publish(store, 1, "ja", "Hanako", template=TEMPLATE)
+        assert publish.live_translations(store, "ja") == {1: True}
+        assert client.get("/articles/1/ja").status_code == 200
+        editing.edit_sentence(store, 1, "ja", h("One came."), "一人来た。", "Taro")
+        assert publish.live_translations(store, "ja", 1) == {1: False}  # live, no longer approved as it is
+        assert "一人来た。" in client.get("/articles/1/ja").text
+        editing.unpublish(store, 1, "ja", "Taro")
+        assert publish.live_translations(store, "ja") == {}
+        english = client.get("/articles/1/en").text
+        assert "Japanese Translation in Preparation" in english
+        assert client.get("/articles/1/ja").status_code == 404

@@ -15,13 +15,11 @@ from translator.packages import install
 
 from .conftest import REPO, SHARED_CORPUS, run_recipe
 
-sys.path.insert(0, str(REPO / "models" / "recipe"))
 torch = pytest.importorskip("torch")
 ctranslate2 = pytest.importorskip("ctranslate2")
 
-import convert  # noqa: E402  (recipe modules live beside recipe.py)
-import data  # noqa: E402
-from model import ModelConfig, Transformer  # noqa: E402
+from models.recipe import convert, data  # noqa: E402  (after the skips: the recipe needs torch)
+from models.recipe.model import ModelConfig, Transformer  # noqa: E402
 
 
 def test_ctranslate2_scores_match_pytorch(tmp_path: Path):
@@ -127,7 +125,7 @@ def test_recipe_on_a_slice_of_the_shared_corpus():
 
 def test_batch_shapes_are_bounded_and_every_pair_is_seen():
     """Lengths padded to multiples of 16, one row count per bucket: few shapes (oneDNN caches kernels per shape)."""
-    from train import Corpus
+    from models.recipe.train import Corpus
 
     rng = np.random.default_rng(0)
     lengths = rng.integers(1, 90, size=(2, 500))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import logging
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -24,15 +25,21 @@ SOURCE_LANG, TARGET_LANG = "en", "ja"
 
 EngineFactory = Callable[[Config], Engine]
 
+log = logging.getLogger(__name__)
+
 
 def load_argos_engine(config: Config) -> ArgosEngine:
-    """The engine for the configured package, after installing the bundled packages; the model loads on first use.
+    """The engine for the configured package, after installing or repairing the bundled packages.
 
-    :raises PackageError: when a bundled package is not a usable Argos package.
-    :raises NoPackageError: when no installed package translates English into Japanese.
+    The model loads on first use. Broken packages are skipped, each logged as a warning.
+
+    :raises NoPackageError: when no usable package translates English into Japanese (naming broken ones).
+    :raises PackageFolderError: when the package folder cannot be written.
     """
-    packages.install_bundled(config.models_dir, config.packages_dir)
-    info = packages.choose(config.packages_dir, config.models_dir, SOURCE_LANG, TARGET_LANG, config.package)
+    found = packages.prepare(config.packages_dir, config.models_dir, SOURCE_LANG, TARGET_LANG, config.package)
+    info = found.chosen()
+    for broken in found.broken:
+        log.warning("skipped %s", broken)
     return ArgosEngine(
         info,
         EngineOptions(
@@ -115,14 +122,16 @@ class App:
         return report
 
     def packages(self) -> packages.Listing:
-        """The installed packages (the bundled ones installed first) and the one in use."""
+        """The installed packages (the bundled ones installed or repaired first), the one in use, the broken ones.
+
+        :raises PackageFolderError: when the package folder cannot be written.
+        """
         config = self.config
-        packages.install_bundled(config.models_dir, config.packages_dir)
-        return packages.listing(config.packages_dir, SOURCE_LANG, TARGET_LANG, config.package)
+        return packages.prepare(config.packages_dir, config.models_dir, SOURCE_LANG, TARGET_LANG, config.package)
 
     def install_package(self, file: Path) -> packages.PackageInfo:
-        """Install an .argosmodel file into the package folder.
+        """Install an .argosmodel file into the package folder, once it has loaded and translated a sentence.
 
-        :raises PackageError: when the file is not a usable Argos package.
+        :raises PackageError: when the file is not a usable Argos package, or the folder cannot be written.
         """
         return packages.install(file, self.config.packages_dir)

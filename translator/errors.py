@@ -56,6 +56,19 @@ class PackageError(TranslateError):
     """A file is not a usable Argos package."""
 
 
+class BrokenPackageError(PackageError):
+    """A package file or installed package folder cannot be used: `path` names it, `problem` says why."""
+
+    def __init__(self, path: Path | str, problem: str):
+        self.path = Path(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class PackageFolderError(PackageError):
+    """The package folder cannot be created or written."""
+
+
 class NoPackageError(TranslateError):
     """No installed package translates the requested pair."""
 
@@ -81,3 +94,17 @@ class SentenceNotFound(TranslateError):
 
 class EditorialError(TranslateError):
     """An editor's action that the article's state does not allow, or an unusable editor name."""
+
+
+class PageNotFound(TranslateError):
+    """An article has no page in the requested language: it is known only by its
+    headline, or its translation is not published."""
+
+    def __init__(self, article_id: int, lang: str, reason: str):
+        self.article_id = article_id
+        self.lang = lang
+        super().__init__(f"article {article_id} has no page in {lang}: {reason}")
+
+
+class SiteError(TranslateError):
+    """The static site cannot be written where asked."""

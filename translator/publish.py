@@ -126,3 +126,30 @@ def withdraw(store: Store, article_id: int, lang: str) -> None:
         "update publications set withdrawn_at = ? where article_id = ? and lang = ? and withdrawn_at is null",
         [_now(), article_id, lang],
     )
+
+
+def live_translations(store: Store, lang: str, article_id: int | None = None) -> dict[int, bool]:
+    """Articles whose page in `lang` (a translation) is up for readers: id → reviewed by the desk.
+
+    The article pages and the static export read publication state only here.
+    A translation is up while it is published, not withdrawn (the desk's
+    unpublish), and current (issue 11: "an article's Japanese counts as
+    publishable when it is current"). It is reviewed while an editor's approval
+    holds for the English as it is (editing.approve; an edit since, or a
+    changed English, ends it). `article_id` limits the answer to that article.
+    """
+    only = "and p.article_id = :id" if article_id is not None else ""
+    rows = store.db.query(
+        f"""
+        select p.article_id,
+               r.approved_at is not null and r.base_hash = a.content_hash as reviewed
+        from publications p
+        join translation_status ts on ts.article_id = p.article_id and ts.lang = p.lang
+        join articles a on a.id = p.article_id
+        left join article_reviews r on r.article_id = p.article_id and r.lang = p.lang
+        where p.lang = :lang and p.withdrawn_at is null and ts.status = '{Status.CURRENT}' {only}
+        order by p.article_id
+        """,
+        {"lang": lang, "id": article_id},
+    )
+    return {row["article_id"]: bool(row["reviewed"]) for row in rows}

@@ -8,6 +8,7 @@ they nest, as savepoints, inside a caller's `transaction()`.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import sqlite3
 from datetime import datetime, timezone
@@ -250,6 +251,48 @@ class Store:
             order by a.id
         """
         return {row["id"]: row["content_hash"] for row in self.db.query(sql, [lang])}
+
+    def translated_headlines(self, lang: str) -> dict[int, str]:
+        """Article id → its headline in `lang`, for every article whose headline sentence has a translation.
+
+        The headline is one sentence (importer.article_blocks); a translation made
+        from other English than the headline now has is not its translation.
+        """
+        rows = self.db.query(
+            """
+            select s.article_id, st.text from sentences s
+            join sentence_translations st
+                 on st.article_id = s.article_id and st.lang = ? and st.source_hash = s.source_hash
+            where s.position = 0
+            order by s.article_id, s.idx
+            """,
+            [lang],
+        )
+        return {row["article_id"]: row["text"] for row in rows}
+
+    def fingerprints(self, lang: str) -> dict[int, tuple[str, str | None]]:
+        """Article id → (content hash of its English, digest of its sentence translations into `lang`).
+
+        The digest (SHA-256 hex, None while there are none) changes whenever any
+        translated sentence's text does, whoever wrote it: with the content hash
+        it fixes all the article's text in both languages, so a cache (the static
+        export) can tell what changed without reading every article.
+        """
+        digests = {
+            row["article_id"]: hashlib.sha256(row["texts"].encode()).hexdigest()
+            for row in self.db.query(
+                # Rows come in primary-key order; only a digest that differs costs anything.
+                """
+                select article_id, group_concat(substr(source_hash, 1, 16) || char(31) || text, char(30)) as texts
+                from sentence_translations where lang = ? group by article_id
+                """,
+                [lang],
+            )
+        }
+        return {
+            row["id"]: (row["content_hash"], digests.get(row["id"]))
+            for row in self.db.query("select id, content_hash from articles")
+        }
 
     # The aligned read -----------------------------------------------------------
 

@@ -15,7 +15,7 @@ from .articles import import_, list_, review_, show
 from .common import GROUP_SETTINGS, TranslateGroup, setting_options
 from .models import models
 from .translate import run, text
-from .web import serve
+from .web import publish, serve
 
 
 @click.group(cls=TranslateGroup)
@@ -33,5 +33,5 @@ def cli(ctx: click.Context, **flags: Any) -> None:
     ctx.obj = ctx.ensure_object(App).with_flags(flags)
 
 
-for command in (import_, run, show, list_, review_, text, models, serve):
+for command in (import_, run, show, list_, review_, text, models, serve, publish):
     cli.add_command(command)

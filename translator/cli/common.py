@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Callable, TypeVar
 
 import click
@@ -21,14 +22,26 @@ ENGINE_SETTINGS = ("package", "device", "threads", "beam_size", "batch_tokens")
 pass_app = click.make_pass_decorator(App)
 
 
+class EchoWarnings(logging.Handler):
+    """Shows each warning the library logs as one line on standard error: `Warning: ...`."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"Warning: {record.getMessage()}", err=True)
+
+
 class TranslateGroup(click.Group):
-    """Turns the library's errors into one-line messages (exit 1) instead of tracebacks."""
+    """Turns the library's errors into one-line messages (exit 1) instead of tracebacks, and shows its warnings."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        library = logging.getLogger("translator")
+        handler = EchoWarnings(logging.WARNING)
+        library.addHandler(handler)
         try:
             return super().invoke(ctx)
         except TranslateError as error:
             raise click.ClickException(str(error)) from None
+        finally:
+            library.removeHandler(handler)
 
 
 def setting_options(*names: str) -> Callable[[F], F]:

@@ -1,14 +1,16 @@
-"""The web face's command: serve the desk and the article pages."""
+"""The web face's commands: serve the desk and the article pages; publish the pages as a static site."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
 
-from ..app import App
+from .. import site
+from ..app import SOURCE_LANG, App
 from ..web.server import make_server
-from .common import pass_app, setting_options
+from .common import count, pass_app, setting_options
 
 SERVE_SETTINGS = ("host", "port", "token")
 
@@ -35,3 +37,26 @@ def serve(app: App, **options: Any) -> None:
         pass
     finally:
         server.close()
+
+
+@click.command()
+@click.argument("out_dir", metavar="OUT_DIR", type=click.Path(file_okay=False, path_type=Path))
+@pass_app
+def publish(app: App, out_dir: Path) -> None:
+    """Write the article pages in both languages into OUT_DIR as a static site.
+
+    One page per article and language, an index per language, relative
+    links: open OUT_DIR/index.html in a browser or serve the folder. A re-run
+    rewrites only pages whose content changed and removes the pages of
+    articles no longer published.
+
+    Example:
+
+        translate publish site/
+    """
+    with app.store() as store:
+        report = site.export_site(store, out_dir)
+    click.echo(
+        f"{out_dir}: {count(len(report.written), 'file')} written, {len(report.removed)} removed, "
+        f"{report.unchanged} unchanged; open {out_dir / site.index_path(SOURCE_LANG)}"
+    )
