@@ -122,13 +122,9 @@ def page(
     return Page(headline, published, blocks, tuple(Headline(h, when) for when, h in sidebar))
 
 
-# The browser fixture below is named `page` too: test modules import this helper as `journal_page`.
-journal_page = page
-
-
 def page_text(*args, **kwargs) -> str:
     """The same page in the journal's layout, as a file holds it."""
-    return render_page(journal_page(*args, **kwargs))
+    return render_page(page(*args, **kwargs))
 
 
 def make_archive(path: Path, root: str = "translate-en_ja-1_0", files: dict | None = None, **metadata) -> Path:

@@ -201,7 +201,7 @@ HOSTILE_BODY = [
 def test_hostile_text_is_shown_as_text(live_server, page):
     from translator.importer import save_page
 
-    from .conftest import journal_page
+    from .conftest import page as journal_page
 
     app = App(engine_factory=lambda config: FakeEngine())
     with app.store(create=True) as store:

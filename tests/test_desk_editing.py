@@ -15,7 +15,7 @@ from translator.importer import save_page
 from translator.news import AuditAction, EditorialStatus, Origin, Status, previous_sentences, sentence_hash
 from translator.store import Store
 
-from .conftest import FakeEngine, jst, journal_page as page
+from .conftest import FakeEngine, jst, page
 
 TEMPLATE = "/articles/{id}/{lang}"
 BODY = ["One came. Two went.", "Three stayed."]

@@ -17,7 +17,7 @@ from translator.importer import save_page
 from translator.news import EditorialStatus, sentence_hash
 from translator.web import create_app
 
-from .conftest import FakeEngine, jst, journal_page as page
+from .conftest import FakeEngine, jst, page
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 HOSTILE = "<script>alert(1)</script> \"q\" 'a' & javascript:alert(2) \u202eevil"

@@ -7,7 +7,7 @@ from translator.journal import parse_page
 from translator.news import Hypothesis, Origin, SentencePair, Status
 from translator.reading import article_view
 
-from .conftest import SEED, FakeEngine, jst, journal_page as page
+from .conftest import SEED, FakeEngine, jst, page
 
 CHANGED = "The lawsuit may lead to a new charge of alleged complicity with terrorist groups, she said."
 

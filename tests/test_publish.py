@@ -6,7 +6,7 @@ from translator.journal import parse_page
 from translator.news import Status
 from translator.reading import article_view
 
-from .conftest import SEED, FakeEngine, journal_page as page
+from .conftest import SEED, FakeEngine, page
 
 TEMPLATE = "/articles/{id}/{lang}"
 

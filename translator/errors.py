@@ -108,3 +108,12 @@ class PageNotFound(TranslateError):
 
 class SiteError(TranslateError):
     """The static site cannot be written where asked."""
+
+
+class InputTooLarge(TranslateError):
+    """An input (a page file, standard input) is over its size limit; `source` names it."""
+
+    def __init__(self, source: Path | str, limit: int, what: str):
+        self.source = str(source)
+        self.limit = limit
+        super().__init__(f"{self.source}: larger than {limit / 2**20:g} MiB, the most {what} may hold")

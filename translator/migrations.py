@@ -166,7 +166,24 @@ def m004_revisions(db: Database) -> None:
 
 
 @migrations()
-def m005_editing(db: Database) -> None:
+def m005_import_repairs(db: Database) -> None:
+    """The text of each block that import repaired, as the page had it (issue 7).
+
+    One row per repaired block (position as in `blocks`): `original` is the line as
+    the file had it, `repairs` the names of what cleaning changed, comma-separated
+    (cleaning.clean_line: html-entities, mojibake, control-characters,
+    invisible-characters, spaces). Rewritten with the article's blocks.
+    """
+    db["import_repairs"].create(
+        {"article_id": int, "position": int, "original": str, "repairs": str},
+        pk=("article_id", "position"),
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"original", "repairs"},
+    )
+
+
+@migrations()
+def m006_editing(db: Database) -> None:
     """The editors' desk: edits, reviews, approvals, the audit trail, translation memory, withdrawal.
 
     Whatever belongs to a sentence is keyed by the hash of its English

@@ -258,6 +258,8 @@ class ArticleView:
     """An article in one language as a reader sees it: headline, body blocks, link to the other language.
 
     `published` is ISO 8601 in Japan time (+09:00); `link` is None until there is one.
+    Body blocks carry their sentences, and `headline_sentences` the headline's: the
+    English as segmented, or each English sentence's translation, in order.
     """
 
     id: int
@@ -266,15 +268,17 @@ class ArticleView:
     published: str
     body: tuple[Block, ...]
     link: str | None
+    headline_sentences: tuple[str, ...] = ()
 
     def as_json(self) -> dict:
-        """The `translate show --json` object; body blocks are {"kind", "text"}."""
+        """The `translate show --json` object; body blocks are {"kind", "text", "sentences"}."""
         return {
             "id": self.id,
             "lang": self.lang,
             "headline": self.headline,
+            "headline_sentences": list(self.headline_sentences),
             "published": self.published,
-            "body": [{"kind": block.kind, "text": block.text} for block in self.body],
+            "body": [{"kind": block.kind, "text": block.text, "sentences": list(block.sentences)} for block in self.body],
             "link": self.link,
         }
 

@@ -13,11 +13,12 @@ import json
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from sqlite_utils import Database
 
 from . import migrations
+from .cleaning import Cleaned
 from .errors import ArticleNotFound, StoreError
 from .news import (
     AlignedArticle,
@@ -131,6 +132,10 @@ class Store:
         rows = self.db["articles"].rows_where("published = ? and headline = ?", [published, headline], limit=1)
         return next((_article(row) for row in rows), None)
 
+    def articles_published(self, published: str) -> list[Article]:
+        """The articles published at `published` (ISO 8601), in the order they were stored."""
+        return [_article(row) for row in self.db["articles"].rows_where("published = ?", [published], order_by="id")]
+
     def write_article(
         self,
         article_id: int | None,
@@ -195,6 +200,31 @@ class Store:
             },
             pk=("article_id", "content_hash"),
         )
+
+    def save_repairs(self, article_id: int, repairs: Mapping[int, Cleaned]) -> None:
+        """Replace the record of the article's repaired text: block position → the line cleaning repaired.
+
+        Written with the article's blocks (in the caller's transaction), so that the
+        text the page had stays known after import changed it.
+        """
+        with self.transaction():
+            self.db["import_repairs"].delete_where("article_id = ?", [article_id])
+            self.db["import_repairs"].insert_all(
+                {"article_id": article_id, "position": position, "original": c.original, "repairs": ",".join(c.repairs)}
+                for position, c in repairs.items()
+            )
+
+    def repairs(self, article_id: int) -> dict[int, Cleaned]:
+        """The article's repaired blocks: position → Cleaned (the block's text, the line as the page had it, the repairs)."""
+        rows = self.db.query(
+            """
+            select r.position, r.original, r.repairs, b.text from import_repairs r
+            join blocks b on b.article_id = r.article_id and b.position = r.position
+            where r.article_id = ? order by r.position
+            """,
+            [article_id],
+        )
+        return {row["position"]: Cleaned(row["text"], row["original"], tuple(row["repairs"].split(","))) for row in rows}
 
     def revision(self, article_id: int, content_hash: str) -> list[Block] | None:
         """The article's English as it was when its content hash was `content_hash`.

@@ -10,6 +10,7 @@ import click
 
 from .. import pipeline
 from ..app import App
+from ..cleaning import read_text
 from .common import ENGINE_SETTINGS, EXIT_INTERRUPTED, count, pass_app, setting_options
 
 
@@ -60,16 +61,18 @@ def run(app: App, **engine: Any) -> None:
 
 
 @click.command()
-@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.argument("source", type=click.File("rb"), default="-")
 @setting_options(*ENGINE_SETTINGS)
 @pass_app
 def text(app: App, source: Any, **engine: Any) -> None:
     """Translate a file (default: standard input) to standard output, line by line, in one batch.
 
+    The input is UTF-8 text of at most 4 MiB.
+
     Example:
 
         echo "The talks ended on Friday." | translate text
     """
-    lines = source.read().splitlines()
+    lines = read_text(source, getattr(source, "name", "<stdin>")).splitlines()
     for line in pipeline.translate_lines(app.engine(**engine), lines):
         click.echo(line)
