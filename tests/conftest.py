@@ -116,6 +116,14 @@ class FakeEngine:
             self._safer = FakeEngine(truncated=self.safer_truncated, step=self.step, label="<再訳>")
         return self._safer
 
+    def alternatives(self, sentence, n):
+        """The first is what `translate` gives ('<訳>' + English); then '<訳2>' + English, '<訳3>' + English, ..."""
+        self.calls.append([sentence])
+        if not sentence.strip():
+            return [Hypothesis("")]
+        best = Hypothesis(f"<訳>{sentence}", sentence in self.truncated, -1.0)
+        return [best] + [Hypothesis(f"<訳{i}>{sentence}", False, -1.0 - i) for i in range(2, n + 1)]
+
     @property
     def sentences_seen(self) -> list[str]:
         return [s for call in self.calls for s in call]

@@ -229,6 +229,17 @@ def test_model_failure_is_an_engine_error():
         engine.translate(["a b"])
 
 
+def test_alternatives_are_the_n_best_and_the_first_is_the_translation(engine: ArgosEngine):
+    sentence = "The president praised the court on Friday."
+    wide = engine.with_decoding(Decoding(beam_size=4))
+    best = wide.alternatives(sentence, 4)
+    assert len(best) == 4
+    assert len({h.text for h in best}) == 4
+    assert [h.score for h in best] == sorted((h.score for h in best), reverse=True)
+    assert best[0] == wide.translate([sentence])[0]
+    assert engine.alternatives(" ", 3) == [Hypothesis("")]
+
+
 def test_home_folder_untouched(tiny_package: Path, tmp_path: Path):
     """Argos reads its settings once per process, so only a fresh process can show this."""
     home = tmp_path / "home"

@@ -110,7 +110,8 @@ class App:
         on_article: Callable[[int], None] | None = None,
         **options: object,
     ) -> pipeline.RunReport:
-        """Translate every pending article (pipeline.run), then publish those now current.
+        """Translate every pending article (pipeline.run), then, under the publish policy
+        `current`, publish those now current.
 
         Publishing runs after an interrupted or failed run too, for the articles it
         finished (unless the database is what failed).
@@ -120,6 +121,11 @@ class App:
         :raises EngineError: when the model fails while translating.
         """
         config = self.settings(**options)
+
+        def publish_current() -> None:
+            if config.publish_policy == publish.PublishPolicy.CURRENT:
+                publish.publish_current(store, config.link_template, SOURCE_LANG, TARGET_LANG)
+
         with opened(config.db) as store:
             try:
                 report = pipeline.run(
@@ -131,9 +137,9 @@ class App:
                 )
             except BaseException:
                 with contextlib.suppress(TranslateError):  # the run's own error is the one to tell
-                    publish.publish_current(store, config.link_template, SOURCE_LANG, TARGET_LANG)
+                    publish_current()
                 raise
-            publish.publish_current(store, config.link_template, SOURCE_LANG, TARGET_LANG)
+            publish_current()
         return report
 
     def packages(self) -> packages.Listing:

@@ -44,6 +44,14 @@ def _port(value: str) -> int:
     return number
 
 
+def _publish_policy(value: str) -> str:
+    from .publish import PublishPolicy  # the policy is publish.py's; imported here only when parsed
+
+    if value not in set(PublishPolicy):
+        raise ConfigError(f"publish policy must be {' or '.join(PublishPolicy)}, not {value!r}")
+    return value
+
+
 def _link_template(value: str) -> str:
     if "{id}" not in value:
         raise ConfigError(f"link template must contain {{id}}: {value!r}")
@@ -105,6 +113,15 @@ SETTINGS: tuple[Setting, ...] = (
         "TEMPLATE",
     ),
     Setting(
+        "publish_policy",
+        "TRANSLATE_PUBLISH_POLICY",
+        "current",
+        "When a translation goes live: current (as soon as `run` makes it, marked unreviewed until approved) "
+        "or approved (only when an editor publishes it in the desk).",
+        _publish_policy,
+        "POLICY",
+    ),
+    Setting(
         "package",
         "TRANSLATE_PACKAGE",
         None,
@@ -162,6 +179,7 @@ class Config:
     packages_dir: Path
     package: str | None
     link_template: str
+    publish_policy: str
     device: str
     threads: int
     beam_size: int

@@ -47,6 +47,15 @@ class Engine(Protocol):
         """
         ...
 
+    def alternatives(self, sentence: str, n: int) -> list[Hypothesis]:
+        """The model's `n` best translations of one sentence, best first (fewer if the model finds fewer).
+
+        An empty or blank sentence gives [Hypothesis("")].
+
+        :raises PackageError: when the model cannot be loaded (on first use).
+        """
+        ...
+
     def stream(self, sentences: Sequence[str]) -> Iterator[list[tuple[int, Hypothesis]]]:
         """The results of `translate`, a step at a time: each step is one bounded model call
         and yields the (index, Hypothesis) pairs of the sentences it finished (maybe none).
@@ -241,6 +250,51 @@ class ArgosEngine:
     def safer(self) -> "ArgosEngine":
         """See `Engine.safer`: the same engine and loaded model with `Decoding.safer`."""
         return self.with_decoding(self.options.decoding.safer())
+
+    def _hypotheses(self, model: _Model, output: Any, limit: int) -> list[Hypothesis]:
+        """A CTranslate2 TranslationResult as Hypotheses: target prefix dropped, truncation against `limit`."""
+        prefix = self.info.metadata.get("target_prefix") or ""
+        results = []
+        for tokens, score in zip(output.hypotheses, output.scores):
+            # Counted before the prefix is dropped, whether or not CTranslate2 counts it.
+            truncated = len(tokens) >= limit
+            if prefix and tokens and tokens[0] == prefix:
+                tokens = tokens[1:]
+            results.append(Hypothesis(model.tokenizer.decode(tokens).strip(), truncated, float(score)))
+        return results
+
+    def _decode(self, model: _Model, source: list[list[str]], limit: int, beam_size: int, n: int = 1) -> list[Any]:
+        prefix = self.info.metadata.get("target_prefix") or ""
+        decoding = self.options.decoding
+        return model.translator.translate_batch(
+            source,
+            target_prefix=[[prefix]] * len(source) if prefix else None,
+            beam_size=beam_size,
+            num_hypotheses=n,
+            length_penalty=decoding.length_penalty,
+            no_repeat_ngram_size=decoding.no_repeat_ngram_size,
+            repetition_penalty=decoding.repetition_penalty,
+            max_decoding_length=limit,
+            max_input_length=0,  # never cut the input
+            max_batch_size=0,  # the batch is already the size we want
+            replace_unknowns=True,
+            return_scores=True,
+        )
+
+    def alternatives(self, sentence: str, n: int) -> list[Hypothesis]:
+        """See `Engine.alternatives`: CTranslate2's `num_hypotheses` from a beam at least `n` wide.
+
+        The first is what `translate` gives at the same beam size; the output
+        limit is the same as there.
+        """
+        if not sentence.strip():
+            return [Hypothesis("")]
+        model = self._load()
+        tokens = model.tokenizer.encode(sentence)
+        limit = self.options.decoding.output_limit(len(tokens))
+        beam_size = max(n, self.options.decoding.beam_size)
+        (output,) = self._decode(model, [tokens], limit, beam_size, n)
+        return self._hypotheses(model, output, limit)
 
     def translate(self, sentences: Sequence[str]) -> list[Hypothesis]:
         """See `Engine.translate`. Each sentence's output is cut at `Decoding.output_limit` of its own length."""

@@ -87,6 +87,19 @@ class NotUTF8Error(TranslateError):
         super().__init__(f"{self.source}: not UTF-8 text (byte 0x{byte:02x} at offset {offset})")
 
 
+class SentenceNotFound(TranslateError):
+    """The article has no sentence with the requested hash (its English changed, or the link is wrong)."""
+
+    def __init__(self, article_id: int, source_hash: str):
+        self.article_id = article_id
+        self.source_hash = source_hash
+        super().__init__(f"article {article_id} has no sentence {source_hash[:12]}: its English may have changed")
+
+
+class EditorialError(TranslateError):
+    """An editor's action that the article's state does not allow, or an unusable editor name."""
+
+
 class PageNotFound(TranslateError):
     """An article has no page in the requested language: it is known only by its
     headline, or its translation is not published."""

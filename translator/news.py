@@ -11,9 +11,11 @@ translation's status and provenance and the links between its languages.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Sequence
 
 
 class BlockKind(StrEnum):
@@ -34,6 +36,29 @@ class Status(StrEnum):
     MISSING = "missing"
     STALE = "stale"
     CURRENT = "current"
+
+
+class EditorialStatus(StrEnum):
+    """Where an article's translation is in the editors' work, from the `editorial_status` view (m005).
+
+    MISSING: no translation. STALE: the English changed since the translation
+    was made, or since the editors approved (or first worked on) it, until they
+    approve again. MACHINE: as the run made it, nothing edited. EDITED: an
+    editor changed at least one sentence; not approved. APPROVED: approved for
+    the English as it is, not published. PUBLISHED: approved and live.
+    """
+
+    MACHINE = "machine"
+    EDITED = "edited"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+    STALE = "stale"
+    MISSING = "missing"
+
+    @property
+    def label(self) -> str:
+        """The name editors see: 'machine-translated' for MACHINE, else the value."""
+        return "machine-translated" if self is EditorialStatus.MACHINE else self.value
 
 
 class Origin(StrEnum):
@@ -89,6 +114,53 @@ class ArticleSummary:
 
 
 @dataclass(frozen=True)
+class EditorialSummary:
+    """One row of the desk's article list: time (ISO 8601, +09:00), both headlines, editorial status.
+
+    `target_headline` is None until the headline is translated; `live`: the
+    translation's page is published and not withdrawn.
+    """
+
+    id: int
+    published: str
+    full_page: bool
+    headline: str
+    target_headline: str | None
+    status: EditorialStatus
+    live: bool
+
+
+class AuditAction(StrEnum):
+    """What an editor did, as the audit trail records it."""
+
+    EDIT = "edit"  # changed a sentence's text (back to the run's text too)
+    REVIEW = "review"  # confirmed a sentence as it is
+    APPROVE = "approve"
+    PUBLISH = "publish"
+    UNPUBLISH = "unpublish"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of an article's audit trail. `at` is ISO 8601 (UTC).
+
+    For an edit, `via` says where the text came from (typed, alternative,
+    memory), and `before`/`after` hold the sentence's text; `source_hash` names
+    the sentence for edits and reviews. `content_hash` is the English it was done on.
+    """
+
+    id: int
+    at: str
+    editor: str
+    action: AuditAction
+    via: str | None
+    source_hash: str | None
+    before: str | None
+    after: str | None
+    content_hash: str
+
+
+@dataclass(frozen=True)
 class SentencePair:
     """One English sentence and its translation, as the faces show them.
 
@@ -96,6 +168,15 @@ class SentencePair:
     `target` is None while the sentence has no translation (the article's is
     missing, or was made from English without this sentence); `origin`,
     `truncated`, `score` and the package then are None too.
+
+    What the editors' desk adds (editing.py writes it):
+    - an edited sentence has origin EDITED, `target` the editor's text, `unedited`
+      the text the run saved beside it (machine output or memory; None if none
+      yet), and `edited_by`/`edited_at` (ISO 8601, UTC);
+    - `reviewed`: an editor edited or confirmed this sentence, or approved the article;
+    - `changed`: the English sentence is not in the English the editors last
+      approved (or first worked on), so it is new or changed since; `previous_source`
+      is the sentence it replaced there, None for one simply added.
     """
 
     source: str
@@ -106,6 +187,17 @@ class SentencePair:
     score: float | None = None
     package: str | None = None
     package_version: str | None = None
+    unedited: str | None = None
+    edited_by: str | None = None
+    edited_at: str | None = None
+    reviewed: bool = False
+    changed: bool = False
+    previous_source: str | None = None
+
+    @property
+    def needs_review(self) -> bool:
+        """Not reviewed, and changed since the editors' English, cut at the length limit, or empty."""
+        return not self.reviewed and (self.changed or bool(self.truncated) or not self.target)
 
 
 @dataclass(frozen=True)
@@ -129,11 +221,21 @@ class TranslationInfo:
 
 
 @dataclass(frozen=True)
+class Approval:
+    """An editor's approval of an article's translation: who, and when (ISO 8601, UTC)."""
+
+    editor: str
+    approved_at: str
+
+
+@dataclass(frozen=True)
 class AlignedArticle:
     """An article with its translation into `lang`, block by block and sentence by sentence.
 
-    `links` maps a language to the URL of the article's page in it, once
-    published (see publish.py); `translation` is None while `status` is MISSING.
+    `links` maps a language to the URL of the article's page in it while that
+    page is live (published and not withdrawn; see publish.py); `translation` is
+    None while `status` is MISSING. `editorial_status` is the desk's view of it;
+    `approval` is set while an approval holds for the English as it is.
     """
 
     id: int
@@ -145,6 +247,17 @@ class AlignedArticle:
     translation: TranslationInfo | None
     links: dict[str, str]
     blocks: tuple[AlignedBlock, ...]  # the headline first
+    editorial_status: EditorialStatus = EditorialStatus.MISSING
+    approval: Approval | None = None
+
+    @property
+    def headline(self) -> AlignedBlock:
+        return self.blocks[0]
+
+    @property
+    def pairs(self) -> list[SentencePair]:
+        """Every sentence pair in reading order."""
+        return [pair for block in self.blocks for pair in block.pairs]
 
 
 @dataclass(frozen=True)
@@ -222,3 +335,19 @@ def sentence_hash(text: str) -> str:
     translations, edits and QA flags keyed by it stay with their sentence.
     """
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def previous_sentences(old: Sequence[str], new: Sequence[str]) -> dict[int, str]:
+    """For each sentence of `new` that replaced one of `old`, its index in `new` → the old sentence.
+
+    The two versions are aligned with difflib's SequenceMatcher (longest matching
+    runs of identical sentences); inside a replaced run, old and new sentences
+    pair in order, and new sentences beyond the old ones are additions (absent).
+    """
+    replaced: dict[int, str] = {}
+    matcher = difflib.SequenceMatcher(None, list(old), list(new), autojunk=False)
+    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        if tag == "replace":
+            for offset in range(min(old_end - old_start, new_end - new_start)):
+                replaced[new_start + offset] = old[old_start + offset]
+    return replaced

@@ -8,8 +8,11 @@ claimed until it holds CHUNK_SENTENCES sentences (so fewer than that plus one
 article's), and an article of more than MAX_ARTICLE_SENTENCES is refused and
 reported, never loaded.
 
-Within a chunk, and across chunks and runs with the same package (the
-machine-translation cache), an English sentence is translated once. Each
+An English sentence with an approved human translation in the translation
+memory (memory.py) takes that. The rest are translated once within a chunk, and
+across chunks and runs with the same package (the machine-translation cache).
+Editors' edits live beside the run's text (editing.py), so a run never
+overwrites one. Each
 article is saved as soon as its sentences are done. A translation that came
 back cut at the length limit or empty (news.incomplete) is saved and marked,
 never reused from the cache, and the next run retries it once with safer
@@ -31,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Iterator, Sequence, TypeVar
 
+from . import memory
 from .engine import Engine, safer_of, steps_of
 from .errors import StoreError
 from .news import Hypothesis, Origin, TranslatedSentence, incomplete
@@ -65,7 +69,8 @@ class RunReport:
 
     articles: int = 0
     sentences: int = 0  # in the articles translated
-    translated: int = 0  # sent to the model (the rest came from the cache)
+    translated: int = 0  # sent to the model (the rest came from the memory or the cache)
+    remembered: int = 0  # distinct sentences taken from the translation memory
     truncated: dict[int, int] = field(default_factory=dict)
     empty: dict[int, int] = field(default_factory=dict)
     split: int = 0
@@ -178,6 +183,7 @@ class _Run:
     def translate(self, claimed: dict[int, str]) -> None:
         """Translate the chunk's sentences not in the cache, saving each article once its sentences are done.
 
+        A sentence takes the translation memory's text first, then the MT cache's.
         Sentences the same package translated incompletely before go to the safer
         engine at once (decoding them as before would give the same); the rest to
         the engine, in the articles' order, so the first articles finish first.
@@ -185,10 +191,17 @@ class _Run:
         store, engine, lang = self.store, self.engine, self.lang
         articles = {article_id: (content_hash, store.source_sentences(article_id)) for article_id, content_hash in claimed.items()}
         sources = list(dict.fromkeys(text for _, sentences in articles.values() for text in sentences))
+        # The translation memory's approved text first, then the MT cache, then the model.
+        remembered = memory.exact(store, set(sources), lang)
+        self.report.remembered += len(remembered)
         done: dict[str, TranslatedSentence] = {
-            text: TranslatedSentence(text, hypothesis, Origin.CACHED)
-            for text, hypothesis in store.cached_translations(sources, lang, engine.package, engine.package_version).items()
+            text: TranslatedSentence(text, Hypothesis(target), Origin.MEMORY) for text, target in remembered.items()
         }
+        unknown = [text for text in sources if text not in done]
+        done.update(
+            (text, TranslatedSentence(text, hypothesis, Origin.CACHED))
+            for text, hypothesis in store.cached_translations(unknown, lang, engine.package, engine.package_version).items()
+        )
         waiting: dict[int, int] = {}
         readers: dict[str, list[int]] = {}
         for article_id, (_, sentences) in articles.items():

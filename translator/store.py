@@ -31,10 +31,15 @@ from .errors import ArticleNotFound, StoreError
 from .news import (
     AlignedArticle,
     AlignedBlock,
+    Approval,
     Article,
     ArticleSummary,
+    AuditAction,
+    AuditEntry,
     Block,
     BlockKind,
+    EditorialStatus,
+    EditorialSummary,
     Hypothesis,
     Origin,
     SentencePair,
@@ -42,6 +47,7 @@ from .news import (
     TranslatedSentence,
     TranslationInfo,
     incomplete,
+    previous_sentences,
     sentence_hash,
 )
 
@@ -49,8 +55,18 @@ from .news import (
 # first parameter, from the translation_status view (migration m003).
 _STATUS_JOIN = "left join translation_status ts on ts.article_id = a.id and ts.lang = ?"
 _STATUS = f"coalesce(ts.status, '{Status.MISSING}')"
-
-
+# The translation and editorial status (views translation_status, editorial_status)
+# of article `a` in the language `:lang`, as correlated subqueries: SQLite then finds
+# the one article by its key, where a LEFT JOIN on a view that is itself a join
+# builds the whole view first (all articles, for one).
+_STATUS_OF = (
+    "coalesce((select ts.status from translation_status ts where ts.article_id = a.id and ts.lang = :lang), "
+    f"'{Status.MISSING}')"
+)
+_EDITORIAL_OF = (
+    "coalesce((select es.status from editorial_status es where es.article_id = a.id and es.lang = :lang), "
+    f"'{EditorialStatus.MISSING}')"
+)
 # How long a write waits for another process's write to finish, in seconds. Writes
 # are short (one article, one page), so a wait this long means something is wrong.
 BUSY_TIMEOUT_SECONDS = 60.0
@@ -459,9 +475,12 @@ class Store:
     def aligned_article(self, article_id: int, lang: str, source_lang: str = "en") -> AlignedArticle:
         """The article as blocks of sentence pairs with its translation into `lang`, status and links.
 
-        Read in one transaction, so a batch run saving meanwhile is seen whole or
-        not at all. A sentence pair has a translation when one was made from the
-        same English sentence, even while the article's translation is stale.
+        Read in one transaction, so a batch run or an editor saving meanwhile is
+        seen whole or not at all. A sentence pair has a translation when one was
+        made from the same English sentence, even while the article's translation
+        is stale; an editor's text for it (editing.py) shows instead, the run's
+        beside it. Sentences are marked `changed` against the English the
+        editors last approved (or first worked on), kept in `revisions`.
 
         :raises ArticleNotFound: when there is no article `article_id`.
         """
@@ -469,13 +488,16 @@ class Store:
             header = next(
                 self.db.query(
                     f"""
-                    select a.id, a.published, a.full_page, {_STATUS} as status,
-                           t.package, t.package_version, t.translated_at, t.source_hash
-                    from articles a {_STATUS_JOIN}
-                    left join translations t on t.article_id = a.id and t.lang = ?
-                    where a.id = ?
+                    select a.id, a.published, a.full_page, a.content_hash, {_STATUS_OF} as status,
+                           {_EDITORIAL_OF} as editorial_status,
+                           t.package, t.package_version, t.translated_at, t.source_hash,
+                           r.base_hash, r.approved_by, r.approved_at
+                    from articles a
+                    left join translations t on t.article_id = a.id and t.lang = :lang
+                    left join article_reviews r on r.article_id = a.id and r.lang = :lang
+                    where a.id = :id
                     """,
-                    [lang, lang, article_id],
+                    {"lang": lang, "id": article_id},
                 ),
                 None,
             )
@@ -485,12 +507,17 @@ class Store:
                 self.db.query(
                     """
                     select b.position, b.kind, b.text as block_text, s.text as source, s.source_hash,
-                           st.text as target, st.origin, st.truncated, st.score
+                           st.text as target, st.origin, st.truncated, st.score,
+                           e.text as edit, e.editor, e.edited_at, sr.reviewed_at
                     from blocks b
                     left join sentences s on s.article_id = b.article_id and s.position = b.position
                     left join sentence_translations st
-                           on st.article_id = b.article_id and st.lang = ? and st.source_hash = s.source_hash
-                    where b.article_id = ?
+                           on st.article_id = b.article_id and st.lang = ?1 and st.source_hash = s.source_hash
+                    left join edits e
+                           on e.article_id = b.article_id and e.lang = ?1 and e.source_hash = s.source_hash
+                    left join sentence_reviews sr
+                           on sr.article_id = b.article_id and sr.lang = ?1 and sr.source_hash = s.source_hash
+                    where b.article_id = ?2
                     order by b.position, s.idx
                     """,
                     [lang, article_id],
@@ -498,18 +525,30 @@ class Store:
             )
             links = {
                 row["lang"]: row["url"]
-                for row in self.db["publications"].rows_where("article_id = ?", [article_id])
+                for row in self.db["publications"].rows_where("article_id = ? and withdrawn_at is null", [article_id])
             }
+            base_hash = header["base_hash"]
+            baseline = (
+                self.revision(article_id, base_hash)
+                if base_hash is not None and base_hash != header["content_hash"]
+                else None
+            )
         translation = (
             TranslationInfo(header["package"], header["package_version"], header["translated_at"], header["source_hash"])
             if header["package"] is not None
             else None
         )
+        sentence_rows = [row for row in rows if row["source"] is not None]  # a block without sentences still shows
+        changes = _changes([row["source"] for row in sentence_rows], baseline)
+        pairs = {
+            id(row): _pair(row, translation, (i in changes, changes.get(i))) for i, row in enumerate(sentence_rows)
+        }
         blocks: dict[int, tuple[BlockKind, str, list[SentencePair]]] = {}
         for row in rows:
-            _, _, pairs = blocks.setdefault(row["position"], (BlockKind(row["kind"]), row["block_text"], []))
-            if row["source"] is not None:  # a block without sentences still shows
-                pairs.append(_pair(row, translation))
+            _, _, block_pairs = blocks.setdefault(row["position"], (BlockKind(row["kind"]), row["block_text"], []))
+            if id(row) in pairs:
+                block_pairs.append(pairs[id(row)])
+        approved = header["approved_at"] is not None and base_hash == header["content_hash"]
         return AlignedArticle(
             id=header["id"],
             published=header["published"],
@@ -520,6 +559,8 @@ class Store:
             translation=translation,
             links=links,
             blocks=tuple(AlignedBlock(kind, text, tuple(pairs)) for kind, text, pairs in blocks.values()),
+            editorial_status=EditorialStatus(header["editorial_status"]),
+            approval=Approval(header["approved_by"], header["approved_at"]) if approved else None,
         )
 
     # Claims: batch runs share the pending articles ---------------------------------
@@ -633,6 +674,65 @@ class Store:
         with self.transaction():
             self.db.conn.execute("delete from claims where owner = ?", (owner,))
 
+    # The editors' desk: reads (editing.py writes) ------------------------------------
+
+    def editorial_articles(
+        self, lang: str, status: EditorialStatus | None = None, *, limit: int = 100, offset: int = 0
+    ) -> list[EditorialSummary]:
+        """The desk's article list, newest first: `limit` rows from `offset`, of one status or all."""
+        sql = f"""
+            select a.id, a.published, a.full_page, a.headline, {_EDITORIAL_OF} as status,
+                   coalesce(e.text, st.text) as target_headline,
+                   p.url is not null and p.withdrawn_at is null as live
+            from articles a
+            left join sentences s on s.article_id = a.id and s.position = 0 and s.idx = 0
+            left join edits e on e.article_id = a.id and e.lang = :lang and e.source_hash = s.source_hash
+            left join sentence_translations st
+                   on st.article_id = a.id and st.lang = :lang and st.source_hash = s.source_hash
+            left join publications p on p.article_id = a.id and p.lang = :lang
+            where :status is null or {_EDITORIAL_OF} = :status
+            order by a.published desc, a.id desc
+            limit :limit offset :offset
+        """
+        params = {"lang": lang, "status": status and str(status), "limit": limit, "offset": offset}
+        return [
+            EditorialSummary(
+                row["id"],
+                row["published"],
+                bool(row["full_page"]),
+                row["headline"],
+                row["target_headline"],
+                EditorialStatus(row["status"]),
+                bool(row["live"]),
+            )
+            for row in self.db.query(sql, params)
+        ]
+
+    def editorial_counts(self, lang: str) -> dict[EditorialStatus, int]:
+        """How many articles are in each editorial status (every status present, 0 where none)."""
+        counts = dict.fromkeys(EditorialStatus, 0)
+        sql = f"select {_EDITORIAL_OF} as status, count(*) as n from articles a group by 1"
+        for row in self.db.query(sql, {"lang": lang}):
+            counts[EditorialStatus(row["status"])] = row["n"]
+        return counts
+
+    def audit_trail(self, article_id: int, lang: str) -> list[AuditEntry]:
+        """Every editor's change to the article's translation into `lang`, oldest first."""
+        return [
+            AuditEntry(
+                row["id"],
+                row["at"],
+                row["editor"],
+                AuditAction(row["action"]),
+                row["via"],
+                row["source_hash"],
+                row["before"],
+                row["after"],
+                row["content_hash"],
+            )
+            for row in self.db["audit"].rows_where("article_id = ? and lang = ?", [article_id, lang], order_by="id")
+        ]
+
     # Translations ---------------------------------------------------------------
 
     def cached_translations(
@@ -736,9 +836,37 @@ def _article(row: dict) -> Article:
     return Article(row["id"], row["headline"], row["published"], bool(row["full_page"]), row["content_hash"])
 
 
-def _pair(row: dict, translation: TranslationInfo | None) -> SentencePair:
+def _changes(sources: list[str], baseline: list[Block] | None) -> dict[int, str | None]:
+    """Sentences (by index in `sources`) not in the `baseline` English → the one each replaced (None: added)."""
+    if baseline is None:
+        return {}
+    old = [text for block in baseline for text in block.sentences]
+    kept = set(old)
+    replaced = previous_sentences(old, sources)
+    return {i: replaced.get(i) for i, text in enumerate(sources) if text not in kept}
+
+
+def _pair(row: dict, translation: TranslationInfo | None, change: tuple[bool, str | None]) -> SentencePair:
+    """A row of aligned_article's query as a SentencePair; `change` is (changed, previous_source).
+
+    An editor's text replaces the run's, whose truncation, score and package
+    then describe nothing shown and are left out; the run's text stays as `unedited`.
+    """
+    changed, previous = change
+    review = {"reviewed": row["reviewed_at"] is not None, "changed": changed, "previous_source": previous}
+    if row["edit"] is not None:
+        return SentencePair(
+            row["source"],
+            row["source_hash"],
+            row["edit"],
+            Origin.EDITED,
+            unedited=row["target"],
+            edited_by=row["editor"],
+            edited_at=row["edited_at"],
+            **review,
+        )
     if row["target"] is None:
-        return SentencePair(row["source"], row["source_hash"])
+        return SentencePair(row["source"], row["source_hash"], **review)
     return SentencePair(
         row["source"],
         row["source_hash"],
@@ -748,6 +876,7 @@ def _pair(row: dict, translation: TranslationInfo | None) -> SentencePair:
         row["score"],
         translation.package if translation else None,
         translation.package_version if translation else None,
+        **review,
     )
 
 

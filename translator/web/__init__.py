@@ -92,9 +92,10 @@ def create_app(app: App, *, token: str | None = None, secret_key: str | None = N
         if stack is not None:
             stack.close()
 
-    from . import pages
+    from . import desk, pages
 
     web.register_blueprint(pages.blueprint)
+    web.register_blueprint(desk.blueprint)
     return web
 
 
