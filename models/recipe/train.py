@@ -40,6 +40,9 @@ class TrainConfig:
     max_steps: int = 100000
     max_minutes: float = 60.0
     eval_every: int = 500
+    # Also evaluate and save at least this often, in minutes: on a busy CPU a step
+    # count can take hours, and a stopped session keeps only what was saved.
+    eval_minutes: float = 20.0
     seed: int = 1
     length_step: int = 16  # lengths padded to a multiple of this: few distinct batch shapes
     bf16: bool = True  # autocast to bfloat16 where the device supports it (CUDA; CPUs with AVX-512 bf16/AMX)
@@ -254,7 +257,8 @@ def train(
                     torch._foreach_lerp_(ema_list, params, 1 - config.ema_decay)
                 minutes = (time.monotonic() - started) / 60
                 stop = step >= config.max_steps or minutes >= config.max_minutes
-                if step % config.eval_every == 0 or stop:
+                due = time.monotonic() - window_start >= config.eval_minutes * 60
+                if step % config.eval_every == 0 or stop or due:
                     raw_loss = evaluate(model, valid_data, device, config.batch_tokens, bf16, config.length_step)
                     live = {k: v.detach().clone() for k, v in model.named_parameters()}
                     model.load_state_dict(ema, strict=False)
