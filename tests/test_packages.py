@@ -98,7 +98,7 @@ BROKEN_VARIANTS = {
     ),
     "corrupt sentencepiece.model": (
         lambda tiny, out: repack(tiny, out, files={"sentencepiece.model": lambda data: data[:100] + b"x" * 50}),
-        "fails to load or translate (INTERNAL: could not parse ModelProto from ",
+        f"fails to load or translate ({TINY}: the package is damaged (INTERNAL: could not parse ModelProto from ",
     ),
     "no config.json": (
         lambda tiny, out: repack(tiny, out, files={"model/config.json": None}),
@@ -190,8 +190,8 @@ def test_reinstall_replaces(tiny_package: Path, tmp_path: Path):
         ({"root": ""}, "not an Argos package (expected one top folder, found 3)"),
         ({"files": {"./metadata.json": "{}"}}, "unsafe path in archive: translate-en_ja-1_0/./metadata.json"),
         ({"root": "translate-en_ja-1_0/a/.."}, "unsafe path in archive: translate-en_ja-1_0/a/../metadata.json"),
-        # A model file that is not a model: only loading it tells.
-        ({}, "fails to load or translate (translate-en_ja-1_0: cannot load the model on cpu: "),
+        # Files that are not a model: only loading them tells (the tokenizer is tried first).
+        ({}, "fails to load or translate (translate-en_ja-1_0: the package is damaged ("),
     ],
 )
 def test_bad_archives(tmp_path: Path, kwargs, message):
