@@ -166,6 +166,7 @@ def test_three_real_runs_with_the_tiny_model(tmp_path: Path, tiny_package: Path,
     assert saves(tmp_path / "db" / "news.db") == {article: 1 for article in range(1, 41)}
     assert sorted(translated(out) for _, out, _ in outcomes)[-1] == 40
     for _, out, _ in outcomes:
+        # How many the other run still holds depends on when this one looked (it saves as it goes).
         assert re.fullmatch(r"Translated 40 articles, .*\n|Nothing left to translate here: another run is "
-                            r"translating 40 articles\.\n|Nothing to translate: every article's Japanese is current\.\n",
-                            out)
+                            r"translating ([1-9]|[1-3][0-9]|40) articles?\.\n|Nothing to translate: every article's "
+                            r"Japanese is current\.\n", out)
