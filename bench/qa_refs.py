@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from translator.glossary import read_glossary_csv
+from translator.glossary import read_glossary
 from translator.qa import Check, SentencePair, check_article
 
 NTREX = REPO.parent / "shared" / "corpus" / "dev" / "ntrex-dev.tsv"
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         if len(japanese) != len(rows):
             print(f"{args.hyp}: {len(japanese)} lines for {len(rows)} dev sentences", file=sys.stderr)
             return 1
-    glossary = read_glossary_csv(args.glossary) if args.glossary else []
+    glossary = read_glossary(args.glossary) if args.glossary else []
 
     documents: dict[str, list[int]] = defaultdict(list)
     for index, row in enumerate(rows):

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from translator.glossary import GlossaryEntry, GlossaryFormatError, find_terms, read_glossary_csv
+from translator.errors import GlossaryFormatError
+from translator.glossary import GlossaryEntry, find_terms, read_glossary
 from translator.qa import (
     Check,
     Flag,
@@ -260,8 +261,8 @@ def test_find_terms_takes_plurals_and_possessives() -> None:
     assert [(entry.english, span) for entry, span in found] == [("Sheinbaum", (0, 11)), ("Sinaloa cartel", (25, 40))]
 
 
-def test_read_glossary_csv(tmp_path: Path) -> None:
-    entries = read_glossary_csv(REPO / "seeds" / "glossary.csv")
+def test_read_glossary(tmp_path: Path) -> None:
+    entries = read_glossary(REPO / "seeds" / "glossary.csv")
     assert [(e.english, e.japanese) for e in entries] == [
         ("Sheinbaum", "シェインバウム"),
         ("Rubio", "ルビオ"),
@@ -271,10 +272,10 @@ def test_read_glossary_csv(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("english,note\nRubio,x\n", encoding="utf-8")
     with pytest.raises(GlossaryFormatError, match=r"bad.csv: no column japanese"):
-        read_glossary_csv(bad)
+        read_glossary(bad)
     bad.write_text("english,japanese,note\nRubio,,x\n", encoding="utf-8")
     with pytest.raises(GlossaryFormatError, match=r"bad.csv, line 2: english and japanese are both required"):
-        read_glossary_csv(bad)
+        read_glossary(bad)
 
 
 # -- the article -------------------------------------------------------------------------

@@ -68,3 +68,19 @@ class NotUTF8Error(TranslateError):
         self.offset = offset
         self.byte = byte
         super().__init__(f"{self.source}: not UTF-8 text (byte 0x{byte:02x} at offset {offset})")
+
+
+class GlossaryError(TranslateError):
+    """The glossary cannot take this entry, or has no such term."""
+
+
+class GlossaryFormatError(GlossaryError):
+    """A glossary file is not CSV (english, japanese, note) or TBX with English and Japanese terms."""
+
+
+class TermNotFound(GlossaryError):
+    """The glossary has no entry for the English term."""
+
+    def __init__(self, english: str):
+        self.english = english
+        super().__init__(f"no glossary entry for {english!r}")

@@ -33,6 +33,9 @@ The checks, and what each accepts:
 - ``glossary``: a glossary term in the English whose Japanese is not in the Japanese.
 - ``name_consistency`` (article only): one English name transliterated in more
   than one way across the article's sentences (シムズ here, シムス there).
+- ``style`` (`style_flags`, apart from the checks above): where the Japanese
+  departs from the news style (style.py), a warning per place, with the fix.
+  Machine output is saved in style, so this catches editors' edits.
 
 Rates of every check on the NTREX dev references: `bench/qa_refs.py`.
 """
@@ -52,6 +55,8 @@ from typing import NamedTuple
 import jaconv
 
 from .glossary import GlossaryEntry, find_terms, latin_words
+from .style import style_issues
+from .terms import renderings
 
 
 class Check(str, Enum):
@@ -63,6 +68,7 @@ class Check(str, Enum):
     LENGTH_RATIO = "length_ratio"
     GLOSSARY = "glossary"
     NAME_CONSISTENCY = "name_consistency"
+    STYLE = "style"
 
 
 class Severity(str, Enum):
@@ -461,48 +467,23 @@ def check_sentence(
     )
 
 
+def style_flags(japanese: str, *, is_headline: bool = False) -> list[Flag]:
+    """Warnings where `japanese` departs from the news style (`style.style_issues`), one per place.
+
+    Each message names the rule and the suggested text; `ja_span` is the place.
+    Empty exactly when `style.apply_news_style` would leave the text unchanged.
+    """
+    return [
+        Flag(Check.STYLE, Severity.WARNING, f"style: {issue.message}", ja_span=(issue.start, issue.end))
+        for issue in style_issues(japanese, headline=is_headline)
+    ]
+
+
 # -- names across an article -----------------------------------------------------------
 
-_EN_NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?\b")
-_KATAKANA_WORD = re.compile(r"[ァ-ヺー]{2,}")
-# Below this similarity (0-1, difflib ratio of the sound keys) a katakana word is not
-# taken for a rendering of an English name; tuned on the NTREX dev references.
-NAME_MATCH_THRESHOLD = 0.8
 # Two renderings of one name are flagged only when they are this alike as katakana
 # (difflib ratio): otherwise one of the two matches was a different word.
 NAME_VARIANT_THRESHOLD = 0.6
-
-
-def _sound_key(latin: str) -> str:
-    """A rough consonant skeleton shared by an English name and its katakana's romaji."""
-    key = latin.lower()
-    for source, target in (
-        ("ph", "f"), ("th", "s"), ("ck", "k"), ("qu", "k"), ("x", "ks"), ("ch", "t"), ("sh", "s"),
-        ("ce", "se"), ("ci", "si"),
-        ("ts", "s"), ("dz", "z"), ("j", "z"), ("c", "k"), ("q", "k"), ("l", "r"), ("v", "b"),
-        ("w", ""), ("y", ""), ("h", ""), ("z", "s"), ("-", ""),
-    ):  # fmt: skip
-        key = key.replace(source, target)
-    key = re.sub(r"[aeiou]", "", key)
-    return re.sub(r"(.)\1+", r"\1", key)
-
-
-def _katakana_key(word: str) -> str:
-    return _sound_key(jaconv.kana2alphabet(jaconv.kata2hira(word)))
-
-
-def _renderings(english: str, japanese: str) -> dict[str, str]:
-    """English name → the katakana word that best renders it in this sentence (when one clearly does)."""
-    words = {m.group() for m in _KATAKANA_WORD.finditer(japanese)}
-    found = {}
-    for name in {m.group() for m in _EN_NAME.finditer(english)}:
-        key = _sound_key(name)
-        if len(key) < 2:
-            continue
-        scored = sorted(((SequenceMatcher(None, key, _katakana_key(w)).ratio(), w) for w in words), reverse=True)
-        if scored and scored[0][0] >= NAME_MATCH_THRESHOLD and (len(scored) == 1 or scored[1][0] < scored[0][0]):
-            found[name] = scored[0][1]
-    return found
 
 
 def _variants(a: str, b: str) -> bool:
@@ -516,7 +497,7 @@ def _check_names(pairs: Sequence[SentencePair]) -> list[list[Flag]]:
     first: dict[str, tuple[str, int]] = {}
     flags: list[list[Flag]] = [[] for _ in pairs]
     for index, pair in enumerate(pairs):
-        for name, word in sorted(_renderings(pair.english, pair.japanese).items()):
+        for name, word in sorted(renderings(pair.english, pair.japanese).items()):
             if name not in first:
                 first[name] = (word, index)
             elif word != first[name][0] and _variants(word, first[name][0]):
