@@ -56,8 +56,8 @@ def test_a_first_release_database_migrates_forward(tmp_path: Path):
         (SentencePair("Talks end", sentence_hash("Talks end"), "協議終了", Origin.MACHINE, False, None, "p", "1"),),
         (met, met),
     ]
-    assert [m.name for m in migrations.migrations.applied(store.db)][-3:] == [
-        "m002_blocks_and_sentence_identity", "m003_publications", "m004_revisions",
+    assert [m.name for m in migrations.migrations.applied(store.db)][-4:] == [
+        "m002_blocks_and_sentence_identity", "m003_publications", "m004_revisions", "m005_glossary_and_qa_flags",
     ]
 
 

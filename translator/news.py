@@ -14,6 +14,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .qa import Flag
 
 
 class BlockKind(StrEnum):
@@ -79,6 +83,8 @@ class ArticleSummary:
     published: str
     full_page: bool
     status: Status
+    errors: int = 0  # QA flags of its translation, by severity (qa.Severity)
+    warnings: int = 0
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,8 @@ class SentencePair:
     `source_hash` identifies the sentence within its article (`sentence_hash`).
     `target` is None while the sentence has no translation (the article's is
     missing, or was made from English without this sentence); `origin`,
-    `truncated`, `score` and the package then are None too.
+    `truncated`, `score` and the package then are None too. `flags` are the QA
+    flags of the translation (qa.py, stored by qa_store.py), in check order.
     """
 
     source: str
@@ -99,6 +106,7 @@ class SentencePair:
     score: float | None = None
     package: str | None = None
     package_version: str | None = None
+    flags: tuple[Flag, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,6 +153,8 @@ class ArticleView:
     """An article in one language as a reader sees it: headline, body blocks, link to the other language.
 
     `published` is ISO 8601 in Japan time (+09:00); `link` is None until there is one.
+    `sentences` are a translation's sentence pairs, each with the index of its
+    block (0: the headline, i: body[i - 1]); empty for the original.
     """
 
     id: int
@@ -153,10 +163,16 @@ class ArticleView:
     published: str
     body: tuple[Block, ...]
     link: str | None
+    sentences: tuple[tuple[int, SentencePair], ...] = ()
 
     def as_json(self) -> dict:
-        """The `translate show --json` object; body blocks are {"kind", "text"}."""
-        return {
+        """The `translate show --json` object; body blocks are {"kind", "text"}.
+
+        A translation adds "sentences": {"block", "source", "target", "flags"}
+        each, a flag being {"check", "severity", "message", "en_span", "ja_span"}
+        (spans are [start, end) character offsets, or null).
+        """
+        data = {
             "id": self.id,
             "lang": self.lang,
             "headline": self.headline,
@@ -164,6 +180,17 @@ class ArticleView:
             "body": [{"kind": block.kind, "text": block.text} for block in self.body],
             "link": self.link,
         }
+        if self.sentences:
+            data["sentences"] = [
+                {
+                    "block": block,
+                    "source": pair.source,
+                    "target": pair.target,
+                    "flags": [flag.as_json() for flag in pair.flags],
+                }
+                for block, pair in self.sentences
+            ]
+        return data
 
 
 @dataclass(frozen=True)
@@ -182,11 +209,17 @@ class Hypothesis:
 
 @dataclass(frozen=True)
 class TranslatedSentence:
-    """A sentence's machine translation as the pipeline saves it: English, hypothesis, origin."""
+    """A sentence's machine translation as the pipeline saves it: English, hypothesis, origin.
+
+    `text` is the Japanese saved: the hypothesis post-edited (glossary, news
+    style); None saves the hypothesis as it is. The hypothesis itself is kept
+    too, for the MT cache.
+    """
 
     source: str
     hypothesis: Hypothesis
     origin: Origin
+    text: str | None = None
 
 
 def sentence_hash(text: str) -> str:

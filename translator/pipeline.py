@@ -5,6 +5,12 @@ however many are waiting. Within a run, and across runs with the same package
 (the machine-translation cache), an English sentence is translated once. A run
 stopped at any point leaves whole articles only; the next run carries on with
 the rest. The batch only translates: publishing is publish.py's.
+
+Machine output is post-edited before it is saved (`post_edit`: the glossary's
+renderings, then Japanese news style, headlines as headlines) and checked
+(qa_store.recheck), in the article's transaction. The MT cache keeps the
+engine's own output, so a cached sentence is post-edited afresh, with the
+glossary of the day and as the block it is in now.
 """
 
 from __future__ import annotations
@@ -13,10 +19,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
+from . import qa_store
 from .engine import Engine
-from .news import Hypothesis, Origin, TranslatedSentence
+from .glossary import GlossaryEntry
+from .news import Block, BlockKind, Hypothesis, Origin, TranslatedSentence
 from .segment import join_sentences, split_sentences
 from .store import Store
+from .style import apply_news_style
+from .terms import enforce_terms
 
 # Sentences gathered before the engine is called: enough for CTranslate2 to
 # form full batches, small enough to keep memory flat.
@@ -63,14 +73,14 @@ def run(
     state = _Run(store, load_engine(), target_lang, on_article, report)
     if on_start:
         on_start(len(pending))
-    chunk: dict[int, tuple[str, list[str]]] = {}
+    chunk: dict[int, tuple[str, list[Block]]] = {}
     size = 0
     for article_id, content_hash in pending.items():
         # The hash was read before the sentences: if the English changes in
         # between, the translation is saved as stale and redone next run.
-        sentences = store.source_sentences(article_id)
-        chunk[article_id] = (content_hash, sentences)
-        size += len(sentences)
+        blocks = store.blocks(article_id)
+        chunk[article_id] = (content_hash, blocks)
+        size += sum(len(block.sentences) for block in blocks)
         if size >= (chunk_sentences or CHUNK_SENTENCES):
             state.translate(chunk)
             chunk, size = {}, 0
@@ -92,28 +102,42 @@ class _Run:
     # This run's part of the machine-translation cache: English → (result, where it came from).
     cache: dict[str, tuple[Hypothesis, Origin]] = field(default_factory=dict)
 
-    def translate(self, chunk: dict[int, tuple[str, list[str]]]) -> None:
-        """Translate the chunk's new sentences in one engine call, then save each article."""
+    def translate(self, chunk: dict[int, tuple[str, list[Block]]]) -> None:
+        """Translate the chunk's new sentences in one engine call, then save and check each article."""
         engine, lang = self.engine, self.lang
-        sources = {text for _, sentences in chunk.values() for text in sentences}
+        sources = {text for _, blocks in chunk.values() for block in blocks for text in block.sentences}
         cached = self.store.cached_translations(sources - self.cache.keys(), lang, engine.package, engine.package_version)
         self.cache.update((text, (hypothesis, Origin.CACHED)) for text, hypothesis in cached.items())
         todo = sorted(sources - self.cache.keys())
         self.cache.update((text, (hypothesis, Origin.MACHINE)) for text, hypothesis in zip(todo, engine.translate(todo)))
         self.report.translated += len(todo)
 
-        for article_id, (content_hash, sentences) in chunk.items():
-            translated = [TranslatedSentence(text, *self.cache[text]) for text in dict.fromkeys(sentences)]
-            self.store.save_translation(
-                article_id,
-                lang,
-                translated,
-                package=engine.package,
-                package_version=engine.package_version,
-                source_hash=content_hash,
-            )
+        glossary = qa_store.glossary(self.store)  # per chunk: the desk may change it during a run
+        for article_id, (content_hash, blocks) in chunk.items():
+            kinds: dict[str, BlockKind] = {}  # a sentence's first block decides how it is styled
+            for block in blocks:
+                for text in block.sentences:
+                    kinds.setdefault(text, block.kind)
+            translated = [
+                TranslatedSentence(
+                    text, hypothesis, origin,
+                    post_edit(text, hypothesis.text, glossary, headline=kind != BlockKind.PARAGRAPH),
+                )
+                for text, kind in kinds.items()
+                for hypothesis, origin in [self.cache[text]]
+            ]  # fmt: skip
+            with self.store.transaction():
+                self.store.save_translation(
+                    article_id,
+                    lang,
+                    translated,
+                    package=engine.package,
+                    package_version=engine.package_version,
+                    source_hash=content_hash,
+                )
+                qa_store.recheck(self.store, article_id, lang, glossary)
             self.report.articles += 1
-            self.report.sentences += len(sentences)
+            self.report.sentences += sum(len(block.sentences) for block in blocks)
             truncated = sum(sentence.hypothesis.truncated for sentence in translated)
             if truncated:
                 self.report.truncated[article_id] = truncated
@@ -121,9 +145,18 @@ class _Run:
                 self.on_article(article_id)
 
 
+def post_edit(source: str, machine: str, glossary: Sequence[GlossaryEntry], *, headline: bool = False) -> str:
+    """The engine's Japanese for `source` as it is saved: the glossary's renderings enforced
+    (terms.enforce_terms), then Japanese news style (style.apply_news_style; `headline`: no final 。)."""
+    return apply_news_style(enforce_terms(source, machine, glossary), headline=headline)
+
+
 def translate_lines(engine: Engine, lines: Sequence[str], lang: str = "ja") -> list[str]:
-    """Each line split into sentences, all translated in one batch, joined back per line."""
+    """Each line split into sentences, all translated in one batch, post-edited as body text, joined back per line.
+
+    No glossary: it is the database's, and this needs none.
+    """
     split = [split_sentences(line) for line in lines]
     unique = sorted({sentence for sentences in split for sentence in sentences})
-    translated = {s: result.text for s, result in zip(unique, engine.translate(unique))}
+    translated = {s: post_edit(s, result.text, ()) for s, result in zip(unique, engine.translate(unique))}
     return [join_sentences([translated[s] for s in sentences], lang) for sentences in split]

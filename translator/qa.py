@@ -86,6 +86,16 @@ class Flag:
     en_span: tuple[int, int] | None = None
     ja_span: tuple[int, int] | None = None
 
+    def as_json(self) -> dict:
+        """{"check", "severity", "message", "en_span", "ja_span"}; a span is [start, end] or null."""
+        return {
+            "check": self.check.value,
+            "severity": self.severity.value,
+            "message": self.message,
+            "en_span": list(self.en_span) if self.en_span else None,
+            "ja_span": list(self.ja_span) if self.ja_span else None,
+        }
+
 
 class SentencePair(NamedTuple):
     """A sentence and its translation; `truncated` comes from the engine (output cut at its limit)."""

@@ -18,6 +18,7 @@ from sqlite_utils import Database
 
 from . import migrations
 from .errors import ArticleNotFound, StoreError
+from .qa import Check, Flag, Severity
 from .news import (
     AlignedArticle,
     AlignedBlock,
@@ -185,15 +186,38 @@ class Store:
     # Status ---------------------------------------------------------------------
 
     def articles(self, lang: str) -> list[ArticleSummary]:
-        """Every article, newest first, with the status of its translation into `lang`."""
+        """Every article, newest first, with the status of its translation into `lang` and its QA flag counts.
+
+        Flags count for the sentences the article has now (a stale translation's
+        flags on English since replaced do not).
+        """
         sql = f"""
-            select a.id, a.headline, a.published, a.full_page, {_STATUS} as status
+            select a.id, a.headline, a.published, a.full_page, {_STATUS} as status,
+                   coalesce(f.errors, 0) as errors, coalesce(f.warnings, 0) as warnings
             from articles a {_STATUS_JOIN}
+            left join (
+                select q.article_id,
+                       sum(q.severity = '{Severity.ERROR.value}') as errors,
+                       sum(q.severity = '{Severity.WARNING.value}') as warnings
+                from qa_flags q
+                where q.lang = ? and exists (
+                    select 1 from sentences s where s.article_id = q.article_id and s.source_hash = q.source_hash
+                )
+                group by q.article_id
+            ) f on f.article_id = a.id
             order by a.published desc, a.id desc
         """
         return [
-            ArticleSummary(row["id"], row["headline"], row["published"], bool(row["full_page"]), Status(row["status"]))
-            for row in self.db.query(sql, [lang])
+            ArticleSummary(
+                row["id"],
+                row["headline"],
+                row["published"],
+                bool(row["full_page"]),
+                Status(row["status"]),
+                row["errors"],
+                row["warnings"],
+            )
+            for row in self.db.query(sql, [lang, lang])
         ]
 
     def pending(self, lang: str) -> dict[int, str]:
@@ -251,6 +275,7 @@ class Store:
                 row["lang"]: row["url"]
                 for row in self.db["publications"].rows_where("article_id = ?", [article_id])
             }
+            flags = self.flags(article_id, lang)
         translation = (
             TranslationInfo(header["package"], header["package_version"], header["translated_at"], header["source_hash"])
             if header["package"] is not None
@@ -260,7 +285,7 @@ class Store:
         for row in rows:
             _, _, pairs = blocks.setdefault(row["position"], (BlockKind(row["kind"]), row["block_text"], []))
             if row["source"] is not None:  # a block without sentences still shows
-                pairs.append(_pair(row, translation))
+                pairs.append(_pair(row, translation, flags.get(row["source_hash"], ())))
         return AlignedArticle(
             id=header["id"],
             published=header["published"],
@@ -280,7 +305,8 @@ class Store:
     ) -> dict[str, Hypothesis]:
         """The machine-translation cache: earlier output of the same package for these English sentences.
 
-        Only the engine's output is cached (never an editor's text): English → Hypothesis.
+        Only the engine's output is cached (never an editor's text), as the
+        engine wrote it, before post-editing: English → Hypothesis.
         """
         found: dict[str, Hypothesis] = {}
         wanted = list(dict.fromkeys(sources))
@@ -289,7 +315,8 @@ class Store:
             marks = ", ".join("?" * len(chunk))
             rows = self.db.query(
                 f"""
-                select s.source, s.text, s.truncated, s.score from sentence_translations s
+                select s.source, coalesce(s.machine_text, s.text) as text, s.truncated, s.score
+                from sentence_translations s
                 join translations t on t.article_id = s.article_id and t.lang = s.lang
                 where s.lang = ? and t.package = ? and t.package_version = ?
                   and s.origin in ('{Origin.MACHINE}', '{Origin.CACHED}')
@@ -325,7 +352,8 @@ class Store:
                         "lang": lang,
                         "source_hash": sentence_hash(s.source),
                         "source": s.source,
-                        "text": s.hypothesis.text,
+                        "text": s.hypothesis.text if s.text is None else s.text,
+                        "machine_text": s.hypothesis.text,
                         "origin": s.origin,
                         "truncated": int(s.hypothesis.truncated),
                         "score": s.hypothesis.score,
@@ -347,11 +375,53 @@ class Store:
             )
 
 
+    # QA flags (qa.py; computed and kept current by qa_store.py) -----------------
+
+    def flags(self, article_id: int, lang: str) -> dict[str, tuple[Flag, ...]]:
+        """The article's QA flags in `lang`: sentence hash → its flags, in check order."""
+        found: dict[str, list[Flag]] = {}
+        for row in self.db["qa_flags"].rows_where(
+            "article_id = ? and lang = ?", [article_id, lang], order_by="source_hash, seq"
+        ):
+            found.setdefault(row["source_hash"], []).append(
+                Flag(
+                    Check(row["check_name"]),
+                    Severity(row["severity"]),
+                    row["message"],
+                    _span(row["en_start"], row["en_end"]),
+                    _span(row["ja_start"], row["ja_end"]),
+                )
+            )
+        return {source_hash: tuple(flags) for source_hash, flags in found.items()}
+
+    def save_flags(self, article_id: int, lang: str, flags: dict[str, Sequence[Flag]]) -> None:
+        """Replace the article's QA flags in `lang` with `flags` (sentence hash → flags), in one transaction."""
+        with self.transaction():
+            self.db["qa_flags"].delete_where("article_id = ? and lang = ?", [article_id, lang])
+            self.db["qa_flags"].insert_all(
+                {
+                    "article_id": article_id,
+                    "lang": lang,
+                    "source_hash": source_hash,
+                    "seq": seq,
+                    "check_name": flag.check.value,
+                    "severity": flag.severity.value,
+                    "message": flag.message,
+                    "en_start": flag.en_span[0] if flag.en_span else None,
+                    "en_end": flag.en_span[1] if flag.en_span else None,
+                    "ja_start": flag.ja_span[0] if flag.ja_span else None,
+                    "ja_end": flag.ja_span[1] if flag.ja_span else None,
+                }
+                for source_hash, sentence_flags in flags.items()
+                for seq, flag in enumerate(sentence_flags)
+            )
+
+
 def _article(row: dict) -> Article:
     return Article(row["id"], row["headline"], row["published"], bool(row["full_page"]), row["content_hash"])
 
 
-def _pair(row: dict, translation: TranslationInfo | None) -> SentencePair:
+def _pair(row: dict, translation: TranslationInfo | None, flags: tuple[Flag, ...]) -> SentencePair:
     if row["target"] is None:
         return SentencePair(row["source"], row["source_hash"])
     return SentencePair(
@@ -363,7 +433,12 @@ def _pair(row: dict, translation: TranslationInfo | None) -> SentencePair:
         row["score"],
         translation.package if translation else None,
         translation.package_version if translation else None,
+        flags,
     )
+
+
+def _span(start: int | None, end: int | None) -> tuple[int, int] | None:
+    return None if start is None or end is None else (start, end)
 
 
 @contextlib.contextmanager
