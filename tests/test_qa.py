@@ -369,3 +369,12 @@ def test_qa_refs_reports_rates_and_examples(
     hyp.write_text("一行だけ\n", encoding="utf-8")
     assert qa_refs.main(["--dev", str(dev), "--hyp", str(hyp)]) == 1
     assert capsys.readouterr().err == f"{hyp}: 1 lines for 3 dev sentences\n"
+
+
+def test_a_glossary_term_left_in_latin_is_the_glossary_checks_to_report() -> None:
+    assert summary(check_sentence("Rubio agreed.", "Rubio氏は同意した。", glossary=GLOSSARY)) == [
+        ("glossary", "error", "glossary: 'Rubio' should be ルビオ")
+    ]
+    assert summary(check_sentence("He agreed.", "Rubio氏は同意した。", glossary=GLOSSARY)) == [
+        ("english_left", "warning", "name in Latin letters: 'Rubio' (write it in katakana or add it to the glossary)")
+    ]

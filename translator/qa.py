@@ -17,8 +17,9 @@ The checks, and what each accepts:
   are not read; ":00" minutes are not required (10 a.m. is 午前10時).
 - ``english_left``: Latin-letter words in the Japanese other than acronyms
   (two or more capitals: EU, U.S., C-SPAN), single capitals (initials: ジョン・F・
-  ケネディ), units after a number (5km), web addresses and handles, and the words
-  the glossary's Japanese contains. A lowercase word is an error (left
+  ケネディ), units after a number (5km), web addresses and handles, the words
+  the glossary's Japanese contains, and the words of the sentence's glossary
+  terms (the glossary check reports those). A lowercase word is an error (left
   untranslated); a capitalised one a warning (a name: add it to the glossary or
   write it in katakana).
 - ``repetition``: the output loops: a piece repeated back to back (5 times for one
@@ -324,8 +325,11 @@ def _allowed_latin(word: str, after_digit: bool, glossary_words: frozenset[str])
     )
 
 
-def _check_english_left(japanese: str, glossary: Sequence[GlossaryEntry]) -> list[Flag]:
-    glossary_words = latin_words(glossary)
+def _check_english_left(english: str, japanese: str, glossary: Sequence[GlossaryEntry]) -> list[Flag]:
+    # The glossary's Latin Japanese ("X") is allowed; the sentence's glossary terms left
+    # in Latin letters are the glossary check's to report, with the rendering to use.
+    terms = {word for entry, _ in find_terms(english, glossary) for word in entry.english.split()}
+    glossary_words = latin_words(glossary) | terms
     text = _to_halfwidth(japanese)
     flags = []
     for run in _LATIN_RUN.finditer(text):
@@ -470,7 +474,7 @@ def check_sentence(
         return completeness
     return (
         _check_numbers(english, japanese)
-        + _check_english_left(japanese, glossary)
+        + _check_english_left(english, japanese, glossary)
         + _check_repetition(english, japanese)
         + completeness
         + _check_glossary(english, japanese, glossary)
