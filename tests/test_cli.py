@@ -141,11 +141,42 @@ def test_show_english_has_the_link(translated):
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_show_json_shape(translated, lang):
     data = json.loads(invoke("show", "1", "--lang", lang, "--json").stdout)
-    assert list(data) == ["id", "lang", "headline", "published", "body", "link"]
+    # The Japanese lists its sentences with their QA flags; the English does not.
+    assert list(data) == ["id", "lang", "headline", "published", "body", "link"] + ["sentences"] * (lang == "ja")
     assert (data["id"], data["lang"], data["published"]) == (1, lang, "2025-02-21T18:38:00+09:00")
     assert {block["kind"] for block in data["body"]} == {"paragraph", "subheading"}
     assert all(list(block) == ["kind", "text"] for block in data["body"])
     assert data["link"] == {"ja": "/articles/1/en", "en": "/articles/1/ja"}[lang]
+    if lang == "ja":
+        assert len(data["sentences"]) == 30 and {s["block"] for s in data["sentences"]} == set(range(30))
+        assert data["sentences"][0] == {
+            "block": 0,
+            "source": "Mexico says won't accept US 'invasion' in fight against cartels",
+            "target": "<訳>Mexico says won't accept US 'invasion' in fight against cartels",
+            "flags": [
+                {
+                    "check": "english_left",
+                    "severity": "error",
+                    "message": "English left untranslated: \"Mexico says won't accept US\"",
+                    "en_span": None,
+                    "ja_span": [3, 30],
+                },
+                {
+                    "check": "english_left",
+                    "severity": "error",
+                    "message": "English left untranslated: \"invasion' in fight against cartels\"",
+                    "en_span": None,
+                    "ja_span": [32, 66],
+                },
+                {
+                    "check": "length_ratio",
+                    "severity": "warning",
+                    "message": "the Japanese is 1.05 times the English's length: unusually long (expected 0.25-1.0)",
+                    "en_span": None,
+                    "ja_span": None,
+                },
+            ],
+        }
 
 
 def test_show_errors():
@@ -166,7 +197,11 @@ def test_show_errors():
 
 def test_list(translated):
     lines = invoke("list").stdout.splitlines()
-    assert lines[0] == " 1  2025/02/21 18:38  current  page      Mexico says won't accept US 'invasion' in fight against cartels"
+    # The fake's "Japanese" is English: QA errors and warnings in every article.
+    assert lines[0] == (
+        " 1  2025/02/21 18:38  current  73E 31W  page      Mexico says won't accept US 'invasion' in fight against cartels"
+    )
+    assert lines[1] == " 2  2025/02/21 18:37  current  1E 1W    headline  Spain's ex-football boss Luis Rubiales fined over forced kiss"
     assert len(lines) == 42
     data = json.loads(invoke("list", "--json").stdout)
     assert data[0] == {
@@ -175,6 +210,7 @@ def test_list(translated):
         "published": "2025-02-21T18:38:00+09:00",
         "full_page": True,
         "ja_status": "current",
+        "ja_flags": {"error": 73, "warning": 31},
     }
 
 

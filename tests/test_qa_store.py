@@ -92,8 +92,8 @@ def test_import_and_export(store, tmp_path: Path) -> None:
     ]  # fmt: skip
     assert qa_store.import_glossary(store, SEED_GLOSSARY, replace=True).removed == 1
     exported = tmp_path / "out.tbx"
-    exported.write_text(qa_store.export_glossary(store, "tbx"), encoding="utf-8")
-    assert qa_store.export_glossary(store, "csv").splitlines()[1:] == [
+    exported.write_text(qa_store.export_glossary(store, "tbx")[0], encoding="utf-8")
+    assert qa_store.export_glossary(store, "csv")[0].splitlines()[1:] == [
         "Jalisco New Generation cartel,ハリスコ新世代カルテル,Mexican drug trafficking organization (Cártel de Jalisco Nueva Generación)",
         'Rubio,ルビオ,"Marco Rubio, US secretary of state"',
         'Sheinbaum,シェインバウム,"Claudia Sheinbaum, president of Mexico"',

@@ -144,10 +144,13 @@ def import_glossary(store: Store, path: Path | str, *, replace: bool = False, la
     )
 
 
-def export_glossary(store: Store, fmt: str = "csv") -> str:
-    """The stored glossary as the text of a glossary file: "csv" or "tbx" (FORMATS); `import_glossary` reads it back."""
+def export_glossary(store: Store, fmt: str = "csv") -> tuple[str, int]:
+    """The stored glossary as the text of a glossary file, "csv" or "tbx" (FORMATS), and its number of terms.
+
+    `import_glossary` reads the file back.
+    """
     entries = glossary(store)
-    return glossary_tbx(entries) if fmt == "tbx" else glossary_csv(entries)
+    return (glossary_tbx(entries) if fmt == "tbx" else glossary_csv(entries)), len(entries)
 
 
 def _stored(store: Store, english: str) -> GlossaryEntry | None:

@@ -32,10 +32,12 @@ def article_view(article: AlignedArticle, lang: str) -> ArticleView:
     if lang == article.source_lang:
         texts = [block.text for block in article.blocks]
         other = article.lang
+        sentences = ()
     else:
         require_current(article)
         texts = [_translated_text(block, lang) for block in article.blocks]
         other = article.source_lang
+        sentences = tuple((index, pair) for index, block in enumerate(article.blocks) for pair in block.pairs)
     return ArticleView(
         article.id,
         lang,
@@ -43,6 +45,7 @@ def article_view(article: AlignedArticle, lang: str) -> ArticleView:
         article.published,
         tuple(Block(block.kind, text) for block, text in zip(article.blocks[1:], texts[1:])),
         article.links.get(other),
+        sentences,
     )
 
 
@@ -51,7 +54,8 @@ def _translated_text(block: AlignedBlock, lang: str) -> str:
 
 
 def list_json(articles: list[ArticleSummary]) -> list[dict]:
-    """The `translate list --json` array; `ja_status` is the Japanese translation's Status."""
+    """The `translate list --json` array; `ja_status` is the Japanese translation's Status,
+    `ja_flags` the number of its QA flags by severity."""
     return [
         {
             "id": a.id,
@@ -59,16 +63,20 @@ def list_json(articles: list[ArticleSummary]) -> list[dict]:
             "published": a.published,
             "full_page": a.full_page,
             "ja_status": a.status,
+            "ja_flags": {"error": a.errors, "warning": a.warnings},
         }
         for a in articles
     ]
 
 
 def render_list(articles: list[ArticleSummary]) -> str:
-    """One line per article: id, time, translation status, page or headline only, headline."""
+    """One line per article: id, time, translation status, QA errors and warnings ("2E 0W"),
+    page or headline only, headline."""
     width = len(str(max((a.id for a in articles), default=0)))
+    flags = [f"{a.errors}E {a.warnings}W" for a in articles]
+    flags_width = max(map(len, flags), default=0)
     return "\n".join(
-        f"{a.id:>{width}}  {journal_time(a.published)}  {a.status:<7}  "
+        f"{a.id:>{width}}  {journal_time(a.published)}  {a.status:<7}  {counts:<{flags_width}}  "
         f"{'page' if a.full_page else 'headline':<8}  {a.headline}"
-        for a in articles
+        for a, counts in zip(articles, flags)
     )

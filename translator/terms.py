@@ -58,6 +58,7 @@ def sound_key(latin: str) -> str:
     ):  # fmt: skip
         key = key.replace(source, target)
     key = re.sub(r"[aeiou]", "", key)
+    key = re.sub(r"m(?=[bp])", "n", key)  # ン is written for m before b and p: Trump, トランプ
     return re.sub(r"(.)\1+", r"\1", key)
 
 
