@@ -118,14 +118,11 @@ class _Run:
             for block in blocks:
                 for text in block.sentences:
                     kinds.setdefault(text, block.kind)
-            translated = [
-                TranslatedSentence(
-                    text, hypothesis, origin,
-                    post_edit(text, hypothesis.text, glossary, headline=kind != BlockKind.PARAGRAPH),
-                )
-                for text, kind in kinds.items()
-                for hypothesis, origin in [self.cache[text]]
-            ]  # fmt: skip
+            translated = []
+            for text, kind in kinds.items():
+                hypothesis, origin = self.cache[text]
+                saved = post_edit(text, hypothesis.text, glossary, headline=kind != BlockKind.PARAGRAPH)
+                translated.append(TranslatedSentence(text, hypothesis, origin, saved))
             with self.store.transaction():
                 self.store.save_translation(
                     article_id,

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 import jaconv
 
@@ -47,6 +48,9 @@ _KATAKANA_PART = re.compile(r"[ァ-ヺー]+")
 _NAME_JOINERS = frozenset("・＝= ")
 
 
+# Names recur across an article and a run: the keys are cached (the checks compare
+# every capitalised word with every katakana word of its sentence).
+@lru_cache(maxsize=8192)
 def sound_key(latin: str) -> str:
     """A rough consonant skeleton shared by an English name and its katakana's romaji ("Sheinbaum" → "snbm")."""
     key = latin.lower()
@@ -62,6 +66,7 @@ def sound_key(latin: str) -> str:
     return re.sub(r"(.)\1+", r"\1", key)
 
 
+@lru_cache(maxsize=8192)
 def katakana_key(word: str) -> str:
     """The sound key of a katakana word, through its romaji (シャインバウム → "snbm")."""
     return sound_key(jaconv.kana2alphabet(jaconv.kata2hira(word)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def glossary_list(app: App, as_json: bool) -> None:
     with app.store() as store:
         entries = qa_store.glossary(store)
     if as_json:
-        click.echo(json.dumps([e.__dict__ for e in entries], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([dataclasses.asdict(e) for e in entries], ensure_ascii=False, indent=2))
         return
     english = max((wcwidth.width(e.english) for e in entries), default=0)
     japanese = max((wcwidth.width(e.japanese) for e in entries), default=0)
