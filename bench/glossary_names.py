@@ -1,4 +1,4 @@
-"""Glossary names on the NTREX dev set: how often a package writes a name as the references do, without and with enforcement.
+"""Glossary names on NTREX: how often a package writes a name as the references do, without and with enforcement.
 
     .venv/bin/python bench/glossary_names.py --package models/translate-en_ja-0_1.argosmodel [--examples 10]
 
@@ -46,7 +46,8 @@ NTREX = REPO.parent / "shared" / "corpus" / "dev" / "ntrex-dev.tsv"
 def read_dev(path: Path) -> list[tuple[str, str]]:
     """(English, Japanese) per dev row, stripped."""
     with path.open(encoding="utf-8", newline="") as file:
-        return [(row["en"].strip(), row["ja"].strip()) for row in csv.DictReader(file, delimiter="\t", quoting=csv.QUOTE_NONE)]
+        rows = csv.DictReader(file, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return [(row["en"].strip(), row["ja"].strip()) for row in rows]
 
 
 EXTRACT_SIMILARITY = 0.9
@@ -77,6 +78,7 @@ class Mention:
 
 
 def mentions(rows: list[tuple[str, str]], glossary: list[GlossaryEntry]) -> list[Mention]:
+    """Each (row, entry) whose English names the entry and whose reference writes it the glossary's way."""
     return [
         Mention(index, entry)
         for index, (english, japanese) in enumerate(rows)
@@ -87,17 +89,21 @@ def mentions(rows: list[tuple[str, str]], glossary: list[GlossaryEntry]) -> list
 
 @dataclass(frozen=True)
 class Score:
+    """Mentions, those right without and with enforcement, sentences translated, outputs enforcement changed."""
+
     mentions: int
     right_before: int
     right_after: int
     sentences: int
     changed: int
 
+    def _share(self, right: int) -> str:
+        return f"{right}/{self.mentions} ({100 * right / self.mentions if self.mentions else 0:.1f}%)"
+
     def lines(self) -> list[str]:
-        share = lambda right: f"{right}/{self.mentions} ({100 * right / self.mentions if self.mentions else 0:.1f}%)"  # noqa: E731
         return [
-            f"  without enforcement  {share(self.right_before)}",
-            f"  with enforcement     {share(self.right_after)}",
+            f"  without enforcement  {self._share(self.right_before)}",
+            f"  with enforcement     {self._share(self.right_after)}",
             f"enforcement changed {self.changed} of {self.sentences} outputs",
         ]
 
@@ -134,7 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     sentences = sorted({m.row for m in found})
     info = install(args.package, Path(tempfile.mkdtemp()) / "packages")
     engine = ArgosEngine(info, EngineOptions(device=args.device, decoding=Decoding(beam_size=args.beam_size)))
-    outputs = {row: hypothesis.text for row, hypothesis in zip(sentences, engine.translate([rows[r][0] for r in sentences]))}
+    translated = engine.translate([rows[row][0] for row in sentences])
+    outputs = {row: hypothesis.text for row, hypothesis in zip(sentences, translated)}
     result, enforced = score(rows, found, outputs, glossary)
 
     print(
