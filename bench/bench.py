@@ -1,6 +1,6 @@
 """Throughput benchmark: Argos's own path, our pipeline, and the CTranslate2 limit, on the same model and articles.
 
-    .venv/bin/python bench/bench.py --package models/translate-en_ja-0_1.argosmodel
+    .venv/bin/python -m bench.bench --package models/translate-en_ja-0_1.argosmodel
 
 (a) argos     argostranslate.translate.apply_packaged_translation per paragraph, as
               LibreTranslate does (Argos's defaults: beam 4, batches of 32 tokens)
@@ -72,7 +72,7 @@ def write_pages(folder: Path, copies: int) -> int:
 def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, dict]:
     """Run a worker; return its wall seconds and the JSON result it printed last."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     stdout, stderr = process.communicate()
     seconds = time.perf_counter() - started
     # Each worker reports its own peak (RUSAGE_CHILDREN would give the largest child so far).
@@ -194,7 +194,7 @@ def run_pipeline(work: Path, pages: Path, packages_dir: Path, package_name: str,
     """Import, then time `translate run` (fresh database) and a second run with nothing to do."""
     env = pipeline_env(work, packages_dir, package_name)
     subprocess.run([sys.executable, "-m", "translator", "import", str(pages)], env=env, check=True, capture_output=True)
-    worker = [sys.executable, __file__, "worker", "run", "--threads", str(args.threads),
+    worker = [sys.executable, "-m", "bench.bench", "worker", "run", "--threads", str(args.threads),
               "--beam-size", str(args.beam_size), "--batch-tokens", str(args.batch_tokens)]
     seconds, result = measured(worker, env)
     rerun_started = time.perf_counter()
@@ -259,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
                   "--package-name", info.name, "--threads", str(args.threads),
                   "--beam-size", str(args.beam_size), "--batch-tokens", str(args.batch_tokens)]
         for name, worker in (("c_limit", "limit"), ("a_argos", "argos")):
-            _, result = measured([sys.executable, __file__, "worker", worker, *common])
+            _, result = measured([sys.executable, "-m", "bench.bench", "worker", worker, *common])
             rounds[name].append({**result, "sentences_per_second": result["sentences"] / result["seconds"]})
         rounds["b_pipeline_beam4"].append(run_pipeline(work / f"b4-{n}", pages, packages_dir, info.name, beam4))
     for name, results in rounds.items():

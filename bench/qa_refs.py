@@ -1,8 +1,8 @@
 """QA checks on the NTREX dev set: flags per 100 sentences for each check, with examples.
 
-    .venv/bin/python bench/qa_refs.py                     # the human references
-    .venv/bin/python bench/qa_refs.py --hyp out.txt       # machine output, one line per dev sentence
-    .venv/bin/python bench/qa_refs.py --ratios            # length-ratio percentiles (qa.LENGTH_RATIO_*)
+    .venv/bin/python -m bench.qa_refs                     # the human references
+    .venv/bin/python -m bench.qa_refs --hyp out.txt       # machine output, one line per dev sentence
+    .venv/bin/python -m bench.qa_refs --ratios            # length-ratio percentiles (qa.LENGTH_RATIO_*)
 
 On the references every flag is a false alarm or a slip of the human translator,
 so their rate is the checks' false-alarm ceiling (except ``style``, which counts
@@ -23,7 +23,6 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 
 from translator.glossary import read_glossary
 from translator.qa import Check, SentencePair, check_article, style_flags

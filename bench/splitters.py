@@ -1,6 +1,6 @@
 """Sentence splitters compared on news English with known boundaries (issue 7).
 
-    .venv/bin/python bench/splitters.py [--only NAME ...] [--worst-seconds S]
+    .venv/bin/python -m bench.splitters [--only NAME ...] [--worst-seconds S]
 
 Runs offline. Each candidate that is installed is measured on tests/data/news_boundaries.txt
 (one sentence a line, paragraphs between blank lines) and on a smaller held-out set written
@@ -115,7 +115,6 @@ def _punkt() -> Splitter:
 
 
 def _project() -> Splitter:
-    sys.path.insert(0, str(REPO))
     from translator.segment import split_sentences
 
     return split_sentences
@@ -269,7 +268,6 @@ def _cuts_from(split: Splitter) -> Callable[[str], list[int]]:
 
 def with_rules(paragraphs: list[list[str]], held_out: list[list[str]], only: list[str] | None) -> None:
     """Each candidate's boundaries under translator.segment's rule layer, in place of sentencex's."""
-    sys.path.insert(0, str(REPO))
     from translator import segment
 
     print(f"\n{'with the rule layer':28} {'P':>6} {'R':>6} {'F1':>6} {'exact':>7} {'held-out':>14}")

@@ -1,10 +1,10 @@
 """Engine settings on this machine: threads, batch size in tokens, beam size, compute type.
 
-    .venv/bin/python bench/tune.py --package models/translate-en_ja-0_1.argosmodel
+    .venv/bin/python -m bench.tune --package models/translate-en_ja-0_1.argosmodel
 
 Translates the NTREX dev sentences (or the first --limit of them) through the
 pipeline's engine once per setting and prints sentences per second. Speed only:
-the chrF cost of each beam size comes from `models/recipe/recipe.py evaluate --sweep`.
+the chrF cost of each beam size comes from `python -m models.recipe evaluate --sweep`.
 """
 
 from __future__ import annotations
@@ -17,13 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "bench"))
+from translator.engine import ArgosEngine, Decoding, EngineOptions
+from translator.packages import install
 
-from bench import NTREX  # noqa: E402
-
-from translator.engine import ArgosEngine, Decoding, EngineOptions  # noqa: E402
-from translator.packages import install  # noqa: E402
+from .bench import NTREX
 
 
 def sentences(limit: int | None) -> list[str]:

@@ -1,5 +1,6 @@
 """The App: settings to engine, the batch run with publishing, packages."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,18 +11,18 @@ from translator.config import resolve
 from translator.engine import Decoding, EngineOptions
 from translator.importer import import_paths
 
-from .conftest import SEED, FakeEngine, make_archive
+from .conftest import SEED, FakeEngine
 
 
-def test_the_engine_gets_its_own_options_and_the_bundled_package(tmp_path: Path):
+def test_the_engine_gets_its_own_options_and_the_bundled_package(tmp_path: Path, tiny_package: Path):
     models = tmp_path / "models"
     models.mkdir()
-    make_archive(models / "ours.argosmodel")
+    shutil.copy(tiny_package, models / "ours.argosmodel")
     config = resolve(environ={}, db=tmp_path / "news.db", models_dir=models, beam_size=4, threads=3, batch_tokens=512)
-    engine = load_argos_engine(config)  # installs the bundled package; loads no model yet
-    assert engine.package == "translate-en_ja-1_0"
+    engine = load_argos_engine(config)  # installs (and so verifies) the bundled package; the engine loads no model yet
+    assert engine.package == "translate-en_ja-tiny"
     assert engine.options == EngineOptions("cpu", 3, 512, Decoding(beam_size=4))
-    assert (tmp_path / "packages" / "translate-en_ja-1_0" / "metadata.json").is_file()
+    assert (tmp_path / "packages" / "translate-en_ja-tiny" / "metadata.json").is_file()
 
 
 def test_a_run_publishes_what_it_finished_even_when_interrupted(monkeypatch):
@@ -37,10 +38,10 @@ def test_a_run_publishes_what_it_finished_even_when_interrupted(monkeypatch):
     assert translated and published == translated
 
 
-def test_packages_lists_the_bundled_ones(tmp_path: Path):
+def test_packages_lists_the_bundled_ones(tmp_path: Path, tiny_package: Path):
     models = tmp_path / "models"
     models.mkdir()
-    make_archive(models / "ours.argosmodel")
+    shutil.copy(tiny_package, models / "ours.argosmodel")
     listing = App().packages()
-    assert [p.name for p in listing.installed] == ["translate-en_ja-1_0"]
+    assert [p.name for p in listing.installed] == ["translate-en_ja-tiny"]
     assert listing.in_use == listing.installed[0]

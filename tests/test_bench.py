@@ -12,8 +12,7 @@ from translator.journal import parse_page
 
 from .conftest import REPO, SEED
 
-sys.path.insert(0, str(REPO / "bench"))
-import bench  # noqa: E402
+from bench import bench
 
 
 @pytest.mark.skipif(not bench.NTREX.is_file(), reason="the shared corpus is not beside this checkout")

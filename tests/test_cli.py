@@ -11,10 +11,14 @@ import pytest
 from click.testing import CliRunner
 
 from translator.app import App
+from translator.cleaning import MAX_INPUT_BYTES
 from translator.cli import cli
+from translator.errors import EngineError
+from translator.importer import article_blocks
+from translator.pipeline import post_edit
 from translator.store import Store
 
-from .conftest import SEED, FakeEngine, make_archive
+from .conftest import SEED, FakeEngine, jst, make_archive, page
 
 TWO_SEED_SENTENCES = [
     "Mexico adjusting strategy",
@@ -80,6 +84,28 @@ def test_import_bad_file_is_one_line_and_exit_1(tmp_path: Path):
     )
 
 
+def test_import_of_folders_says_what_it_found_and_what_it_left_out(tmp_path: Path):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.txt").write_text(SEED.read_text(encoding="utf-8") + "\nCopyright AFP. All rights reserved.\n")
+    (folder / "B.TXT").write_text(
+        "HOME > X > Article\nHeadline\nBody.\n(2025/03/01 10:00)\n- 02/29 10:00 No such day\n", encoding="utf-8"
+    )
+    (tmp_path / "empty").mkdir()
+    result = invoke("import", str(folder), str(tmp_path / "empty"))
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"Found 2 page files in {folder}\n"
+        f"Found 0 page files in {tmp_path / 'empty'}\n"
+        "Imported 2 pages (2 new, 0 updated, 0 unchanged) and 41 headline-only articles; 1 file failed\n"
+    )
+    assert result.stderr == (
+        f"Error: {tmp_path / 'empty'}: no page files (*.txt) in this folder\n"
+        f"Warning: {folder / 'B.TXT'}: line 5: sidebar entry left out, its date 2025/02/29 does not exist\n"
+        f"Warning: {folder / 'a.txt'}: line 76: left out, not a sidebar entry: 'Copyright AFP. All rights reserved.'\n"
+    )
+
+
 def test_run_summary_then_nothing_to_do(app):
     invoke("import", str(SEED))
     result = invoke("run", app=app)
@@ -102,7 +128,32 @@ def test_run_warns_about_cut_translations():
     result = invoke("run", app=App(engine_factory=lambda config: FakeEngine(truncated=TWO_SEED_SENTENCES)))
     assert result.exit_code == 0
     assert result.stderr == (
-        "Warning: 2 translations reached the length limit and may be cut short: `translate review` marks them (article 1).\n"
+        "Warning: 2 translations reached the length limit and may be cut short: `translate review` marks them "
+        "and the next `translate run` retries them with safer decoding (article 1).\n"
+    )
+
+
+def test_list_counts_cut_and_empty_translations():
+    invoke("import", str(SEED))
+    engine = FakeEngine(truncated=TWO_SEED_SENTENCES[1:], empty=TWO_SEED_SENTENCES[:1])
+    result = invoke("run", app=App(engine_factory=lambda config: engine))
+    assert result.stderr.startswith(
+        "Warning: 1 translation reached the length limit and may be cut short and 1 translation came back empty: "
+    )
+    assert invoke("list").stdout.splitlines()[0].endswith("in fight against cartels  [1 cut, 1 empty]")
+    data = json.loads(invoke("list", "--json").stdout)
+    assert [(a["ja_truncated"], a["ja_empty"]) for a in data[:2]] == [(1, 1), (0, 0)]
+
+
+def test_run_reports_an_article_too_long_to_translate(monkeypatch, app):
+    monkeypatch.setattr("translator.pipeline.MAX_ARTICLE_SENTENCES", 20)
+    invoke("import", str(SEED))
+    result = invoke("run", app=app)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Translated 41 articles, 41 sentences")
+    assert result.stderr == (
+        "Warning: 1 article not translated: more than 20 sentences (up to 30), too long to hold at once; "
+        "split its page into several articles (article 1).\n"
     )
 
 
@@ -124,6 +175,19 @@ def test_run_interrupted_exits_130():
     assert result.stderr == "Interrupted: finished articles are saved; run again to continue.\n"
 
 
+def test_a_model_failure_mid_run_is_one_line_and_keeps_what_was_done(monkeypatch):
+    monkeypatch.setattr("translator.pipeline.CHUNK_SENTENCES", 10)
+    invoke("import", str(SEED))
+    failing = FakeEngine(fail_on_call=2, failure=EngineError("tiny: the model failed while translating: CUDA failed"))
+    result = invoke("run", app=App(engine_factory=lambda config: failing))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "Error: tiny: the model failed while translating: CUDA failed\n"
+    data = json.loads(invoke("list", "--json").stdout)
+    done = [a["id"] for a in data if a["ja_status"] == "current"]
+    assert done == [1]  # the first chunk: article 1, of 30 sentences, is saved and published
+    assert json.loads(invoke("show", "1", "--lang", "en", "--json").stdout)["link"] == "/articles/1/ja"
+
+
 def test_show_japanese_text(translated):
     result = invoke("show", "1", "--lang", "ja")
     lines = result.stdout.splitlines()
@@ -142,10 +206,10 @@ def test_show_english_has_the_link(translated):
 def test_show_json_shape(translated, lang):
     data = json.loads(invoke("show", "1", "--lang", lang, "--json").stdout)
     # The Japanese lists its sentences with their QA flags; the English does not.
-    assert list(data) == ["id", "lang", "headline", "published", "body", "link"] + ["sentences"] * (lang == "ja")
+    assert list(data) == ["id", "lang", "headline", "headline_sentences", "published", "body", "link"] + ["sentences"] * (lang == "ja")
     assert (data["id"], data["lang"], data["published"]) == (1, lang, "2025-02-21T18:38:00+09:00")
     assert {block["kind"] for block in data["body"]} == {"paragraph", "subheading"}
-    assert all(list(block) == ["kind", "text"] for block in data["body"])
+    assert all(list(block) == ["kind", "text", "sentences"] for block in data["body"])
     assert data["link"] == {"ja": "/articles/1/en", "en": "/articles/1/ja"}[lang]
     if lang == "ja":
         assert len(data["sentences"]) == 30 and {s["block"] for s in data["sentences"]} == set(range(30))
@@ -179,6 +243,28 @@ def test_show_json_shape(translated, lang):
         }
 
 
+def test_show_json_gives_the_sentences_in_english_and_japanese(translated):
+    english = json.loads(invoke("show", "1", "--lang", "en", "--json").stdout)
+    japanese = json.loads(invoke("show", "1", "--lang", "ja", "--json").stdout)
+    headline = "Mexico says won't accept US 'invasion' in fight against cartels"
+    assert english["headline_sentences"] == [headline]
+    assert japanese["headline_sentences"] == [f"<訳>{headline}"]
+    first = english["body"][0]
+    assert first["sentences"] == [
+        "Mexico's president warned the United States on Thursday her country would never tolerate an invasion "
+        "of its national sovereignty and vowed fresh legal action against US gunmakers after Washington "
+        "designated cartels as terrorist organizations."
+    ]
+    for en, ja in zip(english["body"], japanese["body"]):
+        assert " ".join(en["sentences"]) == en["text"] or en["kind"] == "subheading"
+        # The run saves the engine's output in news style (pipeline.post_edit), as the block it is in.
+        headline_style = en["kind"] != "paragraph"
+        assert ja["sentences"] == [post_edit(s, f"<訳>{s}", (), headline=headline_style) for s in en["sentences"]]
+        assert "".join(ja["sentences"]) == ja["text"]
+    # 30 with the headline: 71 in the run's summary less the 41 headline-only articles
+    assert sum(len(block["sentences"]) for block in english["body"]) == 29
+
+
 def test_show_errors():
     invoke("import", str(SEED))
     result = invoke("show", "1", "--lang", "ja")
@@ -193,6 +279,27 @@ def test_show_errors():
     assert invoke("show", "99").stderr == "Error: no article with id 99\n"
     result = invoke("show", "abc")
     assert result.exit_code == 2 and "'abc' is not a valid integer" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["show", "review"])
+@pytest.mark.parametrize("article_id", ["99999999999999999999999", "0", "-1", "9223372036854775808"])
+def test_an_id_out_of_range_is_a_usage_error_not_a_traceback(command, article_id):
+    invoke("import", str(SEED))
+    result = invoke(command, "--", article_id)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for 'ID': {article_id} is not an article id "
+        "(ids are whole numbers from 1 to 9223372036854775807)"
+    )
+    assert invoke(command, "9223372036854775807").stderr == "Error: no article with id 9223372036854775807\n"
+
+
+def test_review_width_out_of_range_is_a_usage_error(translated):
+    result = invoke("review", "1", "--width", "99999999999999999999999")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for '--width': 99999999999999999999999 is not in the range 1<=x<=1000."
+    )
 
 
 def test_list(translated):
@@ -210,6 +317,8 @@ def test_list(translated):
         "published": "2025-02-21T18:38:00+09:00",
         "full_page": True,
         "ja_status": "current",
+        "ja_truncated": 0,
+        "ja_empty": 0,
         "ja_flags": {"error": 73, "warning": 31},
     }
 
@@ -246,6 +355,28 @@ def test_text_line_in_line_out(app):
     assert result.stdout == "<訳>The talks ended.<訳>He left.\n\n<訳>Hello.\n"
 
 
+# ../shared/cases/text_cp1252_input.cp1252: Windows-1252 bytes (0x92 is its ’, 0x96 its –)
+CP1252_LINE = b"The minister\x92s aide resigned \x96 officials said.\n"
+
+
+def test_text_that_is_not_utf8_is_one_line_from_a_file_and_from_stdin(app, tmp_path: Path):
+    path = tmp_path / "text_cp1252_input.cp1252"
+    path.write_bytes(CP1252_LINE)
+    result = invoke("text", str(path), app=app)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1, "", f"Error: {path}: not UTF-8 text (byte 0x92 at offset 12)\n",
+    )  # fmt: skip
+    result = CliRunner().invoke(cli, ["text"], input=CP1252_LINE, obj=app, catch_exceptions=False)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1, "", "Error: <stdin>: not UTF-8 text (byte 0x92 at offset 12)\n",
+    )  # fmt: skip
+
+
+def test_text_input_over_the_limit_is_one_line(app):
+    result = CliRunner().invoke(cli, ["text"], input=b"x" * (MAX_INPUT_BYTES + 1), obj=app, catch_exceptions=False)
+    assert (result.exit_code, result.stderr) == (1, "Error: <stdin>: larger than 4 MiB, the most one input may hold\n")
+
+
 def test_review_fits_the_width(translated):
     for width in (80, 160):
         lines = invoke("review", "1", "--width", str(width)).stdout.splitlines()
@@ -275,10 +406,65 @@ def test_db_flag_and_env(tmp_path: Path, monkeypatch):
     assert (tmp_path / "env.db").exists()
 
 
-def test_models_install_and_list(tmp_path: Path):
-    file = make_archive(tmp_path / "x.argosmodel")
-    result = invoke("models", "install", str(file))
-    assert result.stdout == f"Installed translate-en_ja-1_0 (en→ja 1.0) in {tmp_path / 'db' / 'packages'}/\n"
-    assert invoke("models", "list").stdout == "* translate-en_ja-1_0  en→ja  1.0\n"
+def test_models_install_and_list(tmp_path: Path, tiny_package: Path):
+    result = invoke("models", "install", str(tiny_package))
+    assert result.stdout == f"Installed translate-en_ja-tiny (en→ja 0.0.1) in {tmp_path / 'db' / 'packages'}/\n"
+    assert invoke("models", "list").stdout == "* translate-en_ja-tiny  en→ja  0.0.1\n"
     bad = invoke("models", "install", str(tmp_path / "missing.argosmodel"))
     assert (bad.exit_code, bad.stderr) == (1, f"Error: {tmp_path / 'missing.argosmodel'}: no such file\n")
+
+
+# -- hostile text: nothing an article holds acts on the terminal ---------------------------
+
+HOSTILE = "Evil\x1b]0;pwned\x07 \x1b[2J\x9b31m\u202eheadline\r"
+HOSTILE_SHOWN = "Evil\\x1b]0;pwned\\x07 \\x1b[2J\\x9b31m\\u202eheadline\\r"
+
+
+@pytest.fixture
+def hostile(app, store):
+    """An article whose English holds escapes, as a database written before import cleaned text might."""
+    hostile_page = page(HOSTILE, [f"Body {HOSTILE}."], published=jst(2025, 3, 1, 10, 0))
+    store.write_article(
+        None, headline=hostile_page.headline, published=hostile_page.published.isoformat(), full_page=True,
+        content_hash=hostile_page.content_hash, source=None, blocks=article_blocks(hostile_page),
+    )  # fmt: skip
+    assert invoke("run", app=app).exit_code == 0
+
+
+def test_list_show_and_review_escape_control_characters(hostile):
+    listed = invoke("list").stdout
+    assert listed == f"1  2025/03/01 10:00  current  4E 4W  page      {HOSTILE_SHOWN}\n"  # with its QA counts
+    shown = invoke("show", "1", "--lang", "en").stdout
+    assert shown.splitlines()[:3] == [HOSTILE_SHOWN, "", f"Body {HOSTILE_SHOWN}."]
+    for output in (listed, shown, invoke("show", "1").stdout, invoke("review", "1", "--width", "200").stdout):
+        assert not any(char in output for char in "\x1b\x07\x9b\u202e\r")
+    rows = invoke("review", "1", "--width", "200").stdout.splitlines()
+    assert rows[2] == f"{HOSTILE_SHOWN:<98} │ <訳>{HOSTILE_SHOWN}"
+
+
+def test_json_escapes_what_a_terminal_acts_on_and_loads_back(hostile):
+    for args in (["show", "1", "--json"], ["show", "1", "--lang", "en", "--json"], ["list", "--json"]):
+        output = invoke(*args).stdout
+        assert "\\u009b" in output and "\\u202e" in output and "\\u001b" in output
+        assert not any(char in output for char in "\x1b\x07\x9b\u202e\r")
+    assert json.loads(invoke("list", "--json").stdout)[0]["headline"] == HOSTILE
+
+
+def test_a_file_name_with_escapes_is_shown_escaped(tmp_path: Path):
+    bad = tmp_path / "\x1b[31mred\x9b.txt"
+    bad.write_text("not a page\n")
+    result = invoke("import", str(bad))
+    assert result.exit_code == 1
+    shown = str(tmp_path) + "/\\x1b[31mred\\x9b.txt"
+    assert result.stderr == f"Error: {shown}: missing the breadcrumb line ('HOME > ...') at the top\n"
+    result = invoke("text", str(bad) + "-missing")
+    assert "\x1b" not in result.stderr and result.exit_code == 2
+
+
+def test_import_errors_from_the_group_are_terminal_safe(tmp_path: Path):
+    folder = tmp_path / "\x1b]0;title\x07"
+    folder.mkdir()
+    result = invoke("import", str(folder))
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stdout + result.stderr
+    assert result.stderr == f"Error: {tmp_path}/\\x1b]0;title\\x07: no page files (*.txt) in this folder\n"

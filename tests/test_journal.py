@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from translator.errors import PageFormatError
-from translator.journal import JST, Headline, Page, parse_page, render_article, render_page
+from translator.cleaning import clean_line
+from translator.journal import JST, MAX_LINE_CHARS, MAX_LINES, Headline, Page, parse_page, render_article, render_page
 from translator.news import ArticleView, Block, BlockKind
 
 from .conftest import SEED
@@ -79,11 +80,26 @@ def test_sidebar_year_comes_from_the_page():
             "HOME > X > Article\nHeadline\nBody.\n(2025/02/30 18:38)\n",
             "timestamp 2025/02/30 18:38 is not a valid date",
         ),
+        ("HOME > X > Article\n\nBody.\nMore.\n(2025/02/21 18:38)\n", "missing the headline: line 2, after the breadcrumb, is blank"),
         (
-            "HOME > X > Article\nHeadline\nBody.\n(2025/02/21 18:38)\nFooter text\n",
-            "unexpected line after the timestamp: 'Footer text'",
+            "HOME > X > Article\n\u00a0\nBody.\nMore.\n(2025/02/21 18:38)\n",
+            "missing the headline: line 2, after the breadcrumb, is blank",
         ),
+        (
+            "HOME > X > Article\n&nbsp;\u200b\nBody.\nMore.\n(2025/02/21 18:38)\n",
+            "missing the headline: line 2, after the breadcrumb, is blank",
+        ),
+        (  # double-spaced: the blank lines are layout, but there are two where the headline goes
+            "HOME > X > Article\n\n\n\nBody.\n\nMore.\n\n(2025/02/21 18:38)\n",
+            "missing the headline: line 2, after the breadcrumb, is blank",
+        ),
+        (
+            "HOME > X > Article\nHeadline\nBody.\n(2025/02/21 18:38)\n" + "x" * (MAX_LINE_CHARS + 1) + "\n",
+            f"line 5 is {MAX_LINE_CHARS + 1:,} characters long, over the limit of {MAX_LINE_CHARS:,} for one line",
+        ),
+        ("\n" * MAX_LINES, f"{MAX_LINES + 1:,} lines, over the limit of {MAX_LINES:,} for a page"),
     ],
+    ids=lambda value: value[:60] if isinstance(value, str) else None,
 )
 def test_not_a_page(text, problem):
     with pytest.raises(PageFormatError) as raised:
@@ -91,10 +107,52 @@ def test_not_a_page(text, problem):
     assert str(raised.value) == f"bad.txt: {problem}"
 
 
-def test_bad_sidebar_date():
-    text = f"{BREADCRUMB}\nPage\nBody.\n(2025/03/01 10:00)\n- 02/30 09:00 No such day\n"
-    with pytest.raises(PageFormatError, match=r"^p.txt: sidebar date 2025/02/30 09:00 is not a valid date$"):
-        parse_page(text, "p.txt")
+def test_a_sidebar_entry_with_an_impossible_date_is_left_out_with_a_warning():
+    text = (
+        f"{BREADCRUMB}\nPage\nBody.\n(2025/03/01 10:00)\n"
+        "- 02/29 10:00 No February 29 in 2025\n- 02/28 09:00 Kept\n- 13/01 09:00 No month 13\n"
+    )
+    page = parse_page(text, "p.txt")
+    assert page.sidebar == (Headline("Kept", datetime(2025, 2, 28, 9, 0, tzinfo=JST)),)
+    assert page.warnings == (
+        "line 5: sidebar entry left out, its date 2025/02/29 does not exist",
+        "line 7: sidebar entry left out, its date 2024/13/01 does not exist",
+    )
+
+
+def test_text_after_the_timestamp_that_is_no_sidebar_entry_is_left_out_with_a_warning():
+    text = (
+        f"{BREADCRUMB}\nHeadline\nBody.\n(2025/02/21 18:38)\nClick Here for Japanese TranslationX\n"
+        "- 02/21 18:00 Entry\nCopyright AFP-JIJI. All rights reserved.\n- 02/21 17:00 Second entry\n"
+    )
+    page = parse_page(text)
+    assert page.body == (Block(BlockKind.PARAGRAPH, "Body."),)
+    assert [entry.headline for entry in page.sidebar] == ["Entry", "Second entry"]
+    assert page.warnings == ("line 7: left out, not a sidebar entry: 'Copyright AFP-JIJI. All rights reserved.'",)
+
+
+def test_lines_are_cleaned_and_the_repairs_kept():
+    text = (
+        f"{BREADCRUMB}\nProcter &amp; Gamble shares fall\nThe company&#8217;s chief quit.\n\u200b\n"
+        "Talks\u00a0ended.\n(2025/03/01 10:30)\n- 03/01 10:00 Minister\u00e2\u20ac\u2122s aide resigns\n"
+    )
+    page = parse_page(text)
+    assert page.headline == "Procter & Gamble shares fall"
+    assert page.body == (Block(BlockKind.PARAGRAPH, "The company’s chief quit."), Block(BlockKind.PARAGRAPH, "Talks ended."))
+    assert page.sidebar[0].headline == "Minister’s aide resigns"
+    assert [(r.line, r.block, r.entry, r.cleaned.original, r.cleaned.repairs) for r in page.repairs] == [
+        (2, 0, None, "Procter &amp; Gamble shares fall", ("html-entities",)),
+        (3, 1, None, "The company&#8217;s chief quit.", ("html-entities",)),
+        (4, None, None, "\u200b", ("invisible-characters",)),  # a blank line now: no block
+        (5, 2, None, "Talks\u00a0ended.", ("spaces",)),
+        (7, None, 0, "- 03/01 10:00 Minister\u00e2\u20ac\u2122s aide resigns", ("mojibake",)),  # the line as it was
+    ]
+
+
+def test_control_characters_never_reach_the_page():
+    page = parse_page(f"{BREADCRUMB}\nHead\x1b[2Jline\x07\nBody\u202e text\x9b.\n(2025/03/01 10:30)\n")
+    # U+009B is read as the Windows-1252 byte it was (cleaning.clean_line)
+    assert (page.headline, page.body[0].text) == ("Headline", "Body text›.")
 
 
 def test_the_sample_page_renders_back_byte_for_byte():
@@ -103,9 +161,10 @@ def test_the_sample_page_renders_back_byte_for_byte():
     assert render_page(parse_page(text)) == text + "\n"
 
 
-# Words that cannot be mistaken for layout: no line breaks, no '- ... -', no '(...)' stamps.
+# Words that cannot be mistaken for layout: no line breaks, no '- ... -', no '(...)' stamps;
+# and clean (as clean_line leaves them: "Ã©" would be repaired to "é").
 _words = st.lists(st.text(st.characters(categories=["L", "N"]), min_size=1, max_size=8), min_size=1, max_size=6)
-_line = _words.map(" ".join)
+_line = _words.map(" ".join).filter(lambda line: clean_line(line).text == line)
 _times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31)).map(
     lambda t: t.replace(second=0, microsecond=0, tzinfo=JST)
 )

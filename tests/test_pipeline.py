@@ -1,11 +1,19 @@
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+
 import pytest
+from sqlite_utils import Database
 
 from translator import pipeline
-from translator.errors import TranslationUnavailable
+from translator.errors import StoreError, TranslationUnavailable
 from translator.importer import import_paths, save_page
 from translator.journal import parse_page
-from translator.news import Hypothesis, Origin, SentencePair, Status
+from translator.news import Hypothesis, Origin, SentencePair, Status, TranslatedSentence
 from translator.reading import article_view
+from translator.store import Store, opened
 
 from .conftest import SEED, FakeEngine, jst, page
 
@@ -151,21 +159,128 @@ def test_translations_stay_with_their_sentence_when_a_paragraph_is_inserted(stor
     assert [b.text for b in store.revision(1, made_from)] == ["Headline", "First paragraph.", "Second paragraph. It goes on."]
 
 
-def test_truncation_reaches_the_store_the_report_and_the_faces(store):
-    save_page(store, page("Headline", ["Short one. A very long sentence here."]))
-    save_page(store, page("Another", ["A very long sentence here."], published=jst(2025, 2, 22, 9, 0)))
-    cutting = FakeEngine(truncated=["A very long sentence here."])
-    report = run(store, cutting)
-    assert report.truncated == {1: 1, 2: 1}
-    assert [(pair.source, pair.truncated) for pair in pairs(store)] == [
-        ("Headline", False),
-        ("Short one.", False),
-        ("A very long sentence here.", True),
+LONG = "A very long sentence here."
+
+
+def summaries(store):
+    return {a.id: (a.status, a.truncated, a.empty) for a in store.articles("ja")}
+
+
+def as_if_saved_by_an_earlier_run(store):
+    store.db.execute("update translations set translated_at = '2025-01-01T00:00:00+00:00'")
+
+
+def test_incomplete_translations_are_marked_never_cached_and_retried_once_by_the_next_run(store):
+    save_page(store, page("Headline", ["Short one. A very long sentence here. Blank out."]))
+    save_page(store, page("Another", [LONG], published=jst(2025, 2, 22, 9, 0)))
+    report = run(store, FakeEngine(truncated=[LONG], empty=["Blank out."]))
+    assert (report.articles, report.truncated, report.empty) == (2, {1: 1, 2: 1}, {1: 1})
+    assert [(pair.source, pair.target, pair.truncated) for pair in pairs(store)] == [
+        ("Headline", "<訳>Headline", False),
+        ("Short one.", "<訳>Short one.", False),
+        (LONG, f"<訳>{LONG}", True),
+        ("Blank out.", "", False),
     ]
-    # From the cache, a cut sentence stays marked.
-    assert store.cached_translations(["A very long sentence here."], "ja", "fake-en_ja", "1.0") == {
-        "A very long sentence here.": Hypothesis("<訳>A very long sentence here.", True, -1.0)
+    assert summaries(store) == {1: (Status.CURRENT, 1, 1), 2: (Status.CURRENT, 1, 0)}
+    # Neither is reused from the cache; both are known to have failed.
+    assert store.cached_translations([LONG, "Blank out.", "Short one."], "ja", "fake-en_ja", "1.0") == {
+        "Short one.": Hypothesis("<訳>Short one.", False, -1.0)
     }
+    assert store.failed_sources([LONG, "Blank out.", "Short one."], "ja", "fake-en_ja", "1.0") == {LONG, "Blank out."}
+
+    # A run started in the same second as the save is not the next run: it retries nothing.
+    assert run(store, FakeEngine()).articles == 0
+    as_if_saved_by_an_earlier_run(store)
+    second = FakeEngine(safer_truncated=[LONG])
+    report = run(store, second)
+    assert second.calls == []  # the usual decoding is not tried again
+    assert second.safer().calls == [[LONG, "Blank out."]]  # each sentence once, for both articles
+    assert (report.articles, report.retried, report.truncated, report.empty) == (2, 2, {1: 1, 2: 1}, {})
+    rows = store.db.execute(
+        "select article_id, source, text, origin, truncated, retried from sentence_translations order by article_id, source"
+    ).fetchall()
+    assert rows == [
+        (1, LONG, f"<再訳>{LONG}", "machine", 1, 1),
+        (1, "Blank out.", "<再訳>Blank out.", "machine", 0, 1),
+        (1, "Headline", "<訳>Headline", "cached", 0, 0),
+        (1, "Short one.", "<訳>Short one.", "cached", 0, 0),
+        (2, LONG, f"<再訳>{LONG}", "machine", 1, 1),
+        (2, "Another", "<訳>Another", "cached", 0, 0),
+    ]
+    assert summaries(store) == {1: (Status.CURRENT, 1, 0), 2: (Status.CURRENT, 1, 0)}
+
+    # Retried once: a sentence still cut stays so, until its English changes.
+    as_if_saved_by_an_earlier_run(store)
+    third = FakeEngine()
+    assert run(store, third).articles == 0 and third.calls == [] and third.safer().calls == []
+    # A new article with a sentence this package failed on goes straight to the safer decoding.
+    save_page(store, page("Third", [LONG], published=jst(2025, 2, 23, 9, 0)))
+    report = run(store, third)
+    assert (third.calls, third.safer().calls, report.retried) == ([["Third"]], [[LONG]], 1)
+
+
+def test_articles_are_saved_as_soon_as_their_sentences_are_done(store):
+    for n, body in enumerate([["One. Two."], ["Three. Four. Five."], ["One. Six."]]):
+        save_page(store, page(f"Story {n}", body, published=jst(2025, 3, 1, n, 0)))
+    engine = FakeEngine(step=2)
+    calls_at_save = {}
+    pipeline.run(store, lambda: engine, on_article=lambda article: calls_at_save.setdefault(article, len(engine.calls)))
+    # Sentences go in the articles' order, two a step; each article is saved after the step that ends it.
+    assert engine.calls == [["Story 0", "One."], ["Two.", "Story 1"], ["Three.", "Four."], ["Five.", "Story 2"], ["Six."]]
+    assert calls_at_save == {1: 2, 2: 4, 3: 5}
+
+
+def test_an_article_too_long_to_hold_is_refused_and_reported(store, fake_engine):
+    save_page(store, page("Short", ["One. Two."]))
+    save_page(store, page("Long", [" ".join(f"Sentence {n}." for n in range(30))], published=jst(2025, 3, 1, 9, 0)))
+    report = run(store, fake_engine, max_article_sentences=20)
+    assert (report.articles, report.refused) == (1, {2: 31})
+    assert "Sentence 3." not in fake_engine.sentences_seen
+    assert list(store.pending("ja")) == [2]
+    assert run(store, FakeEngine(), max_article_sentences=20).refused == {2: 31}  # reported every run
+    assert run(store, FakeEngine(), max_article_sentences=31).articles == 1
+
+
+def test_articles_claimed_by_another_run_are_left_to_it_until_the_claim_expires(store):
+    for each in many_pages(4):
+        save_page(store, each)
+    assert store.claim("ja", "other", sentences=8, max_sentences=100) == {
+        1: store.db["articles"].get(1)["content_hash"], 2: store.db["articles"].get(2)["content_hash"],
+    }
+    engine = FakeEngine()
+    report = run(store, engine)
+    assert report.articles == 2 and list(store.pending("ja")) == [1, 2]
+    assert "Story 0 headline" not in engine.sentences_seen
+    store.db.execute("update claims set expires_at = 0")  # the other run died: its lease ran out
+    assert run(store, FakeEngine()).articles == 2
+    assert store.db["claims"].count == 0  # saving ends a claim; a run releases the rest
+
+
+def test_claims_of_a_run_that_ended_on_this_machine_are_taken_at_once(store):
+    for each in many_pages(3):
+        save_page(store, each)
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = f"{socket.gethostname()}:{ended.stdout.strip()}:0000"
+    alive = f"{socket.gethostname()}:{os.getpid()}:0000"
+    store.claim("ja", dead, sentences=4, max_sentences=100)
+    store.claim("ja", alive, sentences=4, max_sentences=100)
+    store.claim("ja", "elsewhere:1:0000", sentences=4, max_sentences=100)
+    report = run(store, FakeEngine())
+    assert (report.articles, report.elsewhere) == (1, 2)  # the dead run's article; the others wait for their lease
+    assert list(store.pending("ja")) == [2, 3]
+
+
+def test_a_save_is_made_only_under_the_runs_own_claim(store, fake_engine):
+    save_page(store, page("Headline", ["Body."]))
+    content_hash = store.db["articles"].get(1)["content_hash"]
+    assert store.claim("ja", "late", sentences=1, max_sentences=10, lease_seconds=-1) == {1: content_hash}
+    assert store.claim("ja", "taker", sentences=1, max_sentences=10) == {1: content_hash}  # the lease had run out
+    sentence = TranslatedSentence("Body.", Hypothesis("本文。"), Origin.MACHINE)
+    fields = dict(package="p", package_version="1", source_hash=content_hash)
+    assert store.save_translation(1, "ja", [sentence], owner="late", **fields) is False
+    assert store.db["translations"].count == 0
+    assert store.save_translation(1, "ja", [sentence], owner="taker", **fields) is True
+    assert store.db["claims"].count == 0
 
 
 def test_interrupted_run_leaves_whole_articles_and_resumes(store):
@@ -188,20 +303,64 @@ def test_interrupted_run_leaves_whole_articles_and_resumes(store):
     assert list(store.pending("ja")) == []
 
 
-def test_failed_write_leaves_no_partial_article(store, fake_engine, monkeypatch):
-    import_paths(store, [SEED])
-    table = type(store.db["translations"])
-    real_upsert = table.upsert
+class TranslateOnly:
+    """An engine with `translate` only (no stream, no safer decoding): empty output for LONG."""
 
-    def failing_upsert(self, *args, **kwargs):
-        raise RuntimeError("disk full")
+    package, package_version = "plain", "1"
 
-    monkeypatch.setattr(table, "upsert", failing_upsert)
-    with pytest.raises(RuntimeError, match="disk full"):
-        run(store, fake_engine)
-    monkeypatch.setattr(table, "upsert", real_upsert)
+    def __init__(self):
+        self.calls: list[list[str]] = []
+
+    def translate(self, sentences):
+        self.calls.append(list(sentences))
+        return [Hypothesis("" if s == LONG else f"訳{s}") for s in sentences]
+
+
+def test_an_engine_with_translate_only_is_called_once_a_chunk_and_retries_with_itself(store):
+    save_page(store, page("Headline", [f"Short one. {LONG}"]))
+    engine = TranslateOnly()
+    assert run(store, engine).empty == {1: 1}
+    as_if_saved_by_an_earlier_run(store)
+    assert run(store, engine).empty == {1: 1}
+    assert engine.calls == [["Headline", "Short one.", LONG], [LONG]]
+    as_if_saved_by_an_earlier_run(store)
+    assert run(store, engine).articles == 0  # retried once, with the only decoding it has
+
+
+def test_a_full_disk_stops_the_run_at_the_first_failed_save(store):
+    # SQLite's own page limit makes the disk full: the first article needs more pages than are left.
+    save_page(store, page("Long story", [" ".join(f"Sentence number {n} of the long story." for n in range(200))]))
+    for each in many_pages(5):
+        save_page(store, each)
+    store.db.execute(f"pragma max_page_count = {store.db.execute('pragma page_count').fetchone()[0]}")
+    engine = FakeEngine()
+    with pytest.raises(StoreError) as raised:
+        run(store, engine, chunk_sentences=10)
+    assert str(raised.value) == (
+        f"{store.path}: the disk is full (database or disk is full): free some space on it and run again"
+    )
+    assert len(engine.calls) == 1  # the first chunk; nothing more was translated in vain
     assert store.db["translations"].count == 0
     assert store.db["sentence_translations"].count == 0
+
+
+def test_a_database_that_cannot_be_written_stops_the_run_before_the_model_loads(tmp_path):
+    path = tmp_path / "db" / "news.db"
+    with opened(path) as writable:
+        import_paths(writable, [SEED])
+    read_only = Store(Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True)))
+
+    def no_engine():
+        raise AssertionError("the model was loaded although nothing could be saved")
+
+    with pytest.raises(StoreError) as raised:
+        pipeline.run(read_only, no_engine)
+    assert str(raised.value) == (
+        f"{path}: the database is read-only (attempt to write a readonly database): make the file, its -wal "
+        "and -shm files beside it, and their folder writable for this user"
+    )
+    assert read_only.articles("ja")[0].status == Status.MISSING  # reading still works
+    read_only.close()
 
 
 def test_translate_lines(fake_engine):

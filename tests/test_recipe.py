@@ -15,13 +15,11 @@ from translator.packages import install
 
 from .conftest import REPO, SHARED_CORPUS, run_recipe
 
-sys.path.insert(0, str(REPO / "models" / "recipe"))
 torch = pytest.importorskip("torch")
 ctranslate2 = pytest.importorskip("ctranslate2")
 
-import convert  # noqa: E402  (recipe modules live beside recipe.py)
-import data  # noqa: E402
-from model import ModelConfig, Transformer  # noqa: E402
+from models.recipe import convert, data  # noqa: E402  (after the skips: the recipe needs torch)
+from models.recipe.model import ModelConfig, Transformer  # noqa: E402
 
 
 def test_ctranslate2_scores_match_pytorch(tmp_path: Path):
@@ -123,3 +121,48 @@ def test_recipe_on_a_slice_of_the_shared_corpus():
         # The tiny model translates nothing usefully; what must hold is that it ran: a model score.
         [result] = engine.translate(["Mexico's president warned the United States on Thursday."])
         assert isinstance(result.score, float) and result.score < 0
+
+
+def test_batch_shapes_are_bounded_and_every_pair_is_seen():
+    """Lengths padded to multiples of 16, one row count per bucket: few shapes (oneDNN caches kernels per shape)."""
+    from models.recipe.train import Corpus
+
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(1, 90, size=(2, 500))
+    src = np.concatenate([np.arange(n) + 4 for n in lengths[0]]).astype(np.int32), np.concatenate([[0], np.cumsum(lengths[0])])
+    tgt = np.concatenate([np.arange(n) + 4 for n in lengths[1]]).astype(np.int32), np.concatenate([[0], np.cumsum(lengths[1])])
+    corpus = Corpus(src, tgt, 96)
+    batches = corpus.batches(2000, np.random.default_rng(1), 16)
+    shapes = set()
+    for batch in batches:
+        source, target_in, target_out = corpus.tensors(batch, torch.device("cpu"), 16)
+        assert source.shape[1] % 16 == 0 and target_in.shape[1] % 16 == 0
+        assert source.shape[0] * max(source.shape[1], target_in.shape[1]) <= 2000
+        shapes.add((tuple(source.shape), tuple(target_in.shape)))
+    assert len(shapes) <= 6 * 6  # (source bucket, target bucket) pairs up to 96 tokens
+    assert set(np.concatenate(batches)) == set(range(len(corpus)))
+
+
+def test_warm_start_reads_the_package_weights_back(tiny_package: Path, tmp_path: Path):
+    """A shipped package is itself a checkpoint: its int8 weights come back within one quantisation step."""
+    checkpoint = torch.load(tiny_package.parent / "work" / "train" / "checkpoint.pt", weights_only=True)
+    config, weights, step, spm_model = convert.weights_from_package(tiny_package, tmp_path / "unpacked")
+    assert config == checkpoint["model_config"]
+    assert step == checkpoint["step"]
+    assert spm_model.read_bytes() == (tiny_package.parent / "work" / "data" / "spm.model").read_bytes()
+    assert set(weights) == set(checkpoint["weights"])
+    for name, trained in checkpoint["weights"].items():
+        trained = trained.float().numpy()
+        # int8 rows: |error| <= half a step of 127 levels per row's max; other tensors are exact.
+        tolerance = np.abs(trained).max(axis=-1, keepdims=True) / 127 / 2 + 1e-6 if trained.ndim == 2 else 1e-6
+        assert np.all(np.abs(weights[name] - trained) <= tolerance), name
+    model = Transformer(ModelConfig(**config))
+    model.load_state_dict({k: torch.from_numpy(v) for k, v in weights.items()}, strict=False)
+
+
+def test_a_foreign_package_is_no_warm_start(tmp_path: Path):
+    package = tmp_path / "other.argosmodel"
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("other/metadata.json", json.dumps({"from_code": "en", "to_code": "ja"}))
+    with pytest.raises(ValueError, match="no training record in metadata.json"):
+        convert.weights_from_package(package, tmp_path / "unpacked")

@@ -1,11 +1,13 @@
 import pytest
 import wcwidth
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from translator.errors import TranslationUnavailable
 from translator.importer import save_page
 from translator.news import Hypothesis
 from translator.pipeline import run
-from translator.review import render_review
+from translator.review import render_review, wrap
 
 from .conftest import page, subheading
 
@@ -66,3 +68,41 @@ def test_needs_a_current_translation(store):
     save_page(store, page("Headline", ["Body."]))
     with pytest.raises(TranslationUnavailable, match="does not exist yet"):
         render_review(store.aligned_article(1, "ja"), 80)
+
+
+# -- wrapping: the lines wcwidth.wrap gives, in linear time ----------------------------------
+
+_PIECES = ["a", "b", "word", "-", "--", " ", "  ", "あ", "漢字", "e\u0301", "1", "—", "👍", "👨\u200d👩\u200d👧", "א", "。", "\u3000", "🇯🇵", "\u00a0"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=60).map("".join), st.integers(1, 30))
+@example("Procter-and-Gamble-shares-fell-sharply", 10)
+@example("x" * 100, 7)
+@example("漢" * 30, 5)
+def test_wrap_gives_the_lines_of_wcwidth_wrap(text, width):
+    assert wrap(text, width) == wcwidth.wrap(text, width)
+
+
+def test_an_unbroken_token_is_cut_to_the_width_and_nothing_lost():
+    token = "x" * 5000 + "漢" * 3000
+    lines = wrap(token, 38)
+    assert "".join(lines) == token
+    assert all(wcwidth.width(line) <= 38 for line in lines)
+    # 11,000 columns: every line full (the x-to-漢 line too: 22 + 8 × 2), the last holds the rest
+    assert [wcwidth.width(line) for line in lines] == [38] * 289 + [18]
+
+
+def test_rows_with_right_to_left_text_keep_their_order(store):
+    class HebrewEngine:
+        package, package_version = "fake", "1"
+
+        def translate(self, sentences):
+            return [Hypothesis("שלום עולם" if "Hebrew" in s else "日本語", False) for s in sentences]
+
+    save_page(store, page("Headline", ["A Hebrew line. A plain line."]))
+    run(store, HebrewEngine)
+    lines = render_review(store.aligned_article(1, "ja"), 80).splitlines()
+    hebrew = next(line for line in lines if "שלום" in line)
+    assert hebrew == "\u200eA Hebrew line." + " " * 24 + "\u200e │ \u200eשלום עולם"
+    assert "A plain line." + " " * 25 + " │ 日本語" in lines  # rows without right-to-left text are unchanged
+    assert all(wcwidth.width(line) <= 80 for line in lines)

@@ -1,5 +1,6 @@
-"""The store: migrations carry old databases forward, reads never create, writes are whole."""
+"""The store: migrations carry old databases forward, reads never create, writes are whole and wait their turn."""
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from translator import migrations
 from translator.errors import ArticleNotFound, StoreError
 from translator.importer import import_paths, save_page
 from translator.news import Origin, SentencePair, Status, sentence_hash
-from translator.store import Store
+from translator.store import Store, opened
 
 from .conftest import SEED, page
 
@@ -56,8 +57,11 @@ def test_a_first_release_database_migrates_forward(tmp_path: Path):
         (SentencePair("Talks end", sentence_hash("Talks end"), "協議終了", Origin.MACHINE, False, None, "p", "1"),),
         (met, met),
     ]
-    assert [m.name for m in migrations.migrations.applied(store.db)][-4:] == [
-        "m002_blocks_and_sentence_identity", "m003_publications", "m004_revisions", "m005_glossary_and_qa_flags",
+    assert [m.name for m in migrations.migrations.applied(store.db)][-7:] == [
+        "m002_blocks_and_sentence_identity", "m003_publications", "m004_revisions", "m005_import_repairs",
+        "m006_claims_and_retries",
+        "m007_editing",
+        "m008_glossary_and_qa_flags",
     ]
 
 
@@ -111,3 +115,70 @@ def test_revisions_keep_each_replaced_english(store):
     assert [b.text for b in store.revision(1, page("Headline", ["Three."]).content_hash)] == ["Headline", "Three."]
     assert store.revision(1, "unknown") is None
     assert store.db["revisions"].count == 2
+
+
+def test_writes_take_the_write_lock_up_front_and_nest_as_savepoints(tmp_path: Path):
+    store = Store.open(tmp_path / "news.db")
+    statements = []
+    store.db.conn.set_trace_callback(statements.append)
+    with store.transaction():
+        with store.transaction():
+            pass
+    assert [s.split()[0] for s in statements] == ["BEGIN", "SAVEPOINT", "RELEASE", "COMMIT"]
+    assert statements[0] == "BEGIN IMMEDIATE"
+    store.close()
+
+
+def test_a_writer_waits_for_another_and_then_writes(tmp_path: Path):
+    """The deferred transactions of before read, then were refused at once when another
+    process had committed meanwhile ('database is locked'); now the second writer waits."""
+    first = Store.open(tmp_path / "news.db")
+    import_paths(first, [SEED])
+    errors = []
+
+    def write() -> None:  # another connection, as another process has
+        try:
+            with opened(tmp_path / "news.db") as second:
+                save_page(second, page("Written second"))
+        except Exception as error:  # reported below
+            errors.append(error)
+
+    with first.transaction():
+        save_page(first, page("Written first", published=page("x").published.replace(hour=9)))
+        waiting = threading.Thread(target=write)
+        waiting.start()
+        waiting.join(0.5)
+        assert waiting.is_alive()  # it waits for the write lock
+    waiting.join(30)
+    assert errors == []
+    assert {"Written first", "Written second"} <= {a.headline for a in first.articles("ja")}
+    first.close()
+
+
+def test_a_lock_held_too_long_is_one_line(tmp_path: Path):
+    first, second = Store.open(tmp_path / "news.db"), Store.open(tmp_path / "news.db")
+    second.db.execute("pragma busy_timeout = 100")
+    with first.transaction():
+        with pytest.raises(StoreError) as raised:
+            with second.transaction():
+                pass
+    assert str(raised.value) == (
+        f"{tmp_path / 'news.db'}: another process kept the database locked for over 60 s (database is locked): "
+        "run again when it has finished"
+    )
+    first.close()
+    second.close()
+
+
+def test_a_damaged_file_is_one_line(tmp_path: Path):
+    path = tmp_path / "news.db"
+    Store.open(path).close()
+    with path.open("r+b") as file:  # keep the header, wreck the schema page
+        file.seek(100)
+        file.write(b"\xff" * 3000)
+    with pytest.raises(StoreError) as raised:
+        Store.open(path)
+    assert str(raised.value) == (
+        f"{path}: cannot open the database (database disk image is malformed): "
+        "restore it from a backup, or point --db at another file"
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import logging
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,21 +19,30 @@ from typing import Callable, Iterator, Mapping
 from . import packages, pipeline, publish
 from .config import Config, resolve
 from .engine import ArgosEngine, Decoding, Engine, EngineOptions
+from .errors import PackageError, TranslateError
 from .store import Store, opened
 
 SOURCE_LANG, TARGET_LANG = "en", "ja"
 
 EngineFactory = Callable[[Config], Engine]
 
+log = logging.getLogger(__name__)
+
 
 def load_argos_engine(config: Config) -> ArgosEngine:
-    """The engine for the configured package, after installing the bundled packages; the model loads on first use.
+    """The engine for the configured package, after installing or repairing the bundled packages.
 
-    :raises PackageError: when a bundled package is not a usable Argos package.
-    :raises NoPackageError: when no installed package translates English into Japanese.
+    The model loads on first use. Broken packages are skipped, each logged as a warning.
+
+    :raises NoPackageError: when no usable package translates English into Japanese (naming broken ones).
+    :raises PackageFolderError: when the package folder cannot be written.
+    :raises PackageError: when the machine fails while installing (a full disk).
     """
-    packages.install_bundled(config.models_dir, config.packages_dir)
-    info = packages.choose(config.packages_dir, config.models_dir, SOURCE_LANG, TARGET_LANG, config.package)
+    with _package_folder(config.packages_dir):
+        found = packages.prepare(config.packages_dir, config.models_dir, SOURCE_LANG, TARGET_LANG, config.package)
+    info = found.chosen()
+    for broken in found.broken:
+        log.warning("skipped %s", broken)
     return ArgosEngine(
         info,
         EngineOptions(
@@ -42,6 +52,18 @@ def load_argos_engine(config: Config) -> ArgosEngine:
             decoding=Decoding(beam_size=config.beam_size),
         ),
     )
+
+
+@contextlib.contextmanager
+def _package_folder(packages_dir: Path) -> Iterator[None]:
+    """Installing into the package folder: a fault of the machine there becomes PackageError (one line)."""
+    try:
+        yield
+    except OSError as error:
+        raise PackageError(
+            f"{packages_dir}/: cannot install a package there ({error.strerror or error}): make the folder "
+            "writable and give it room, or choose another with --packages-dir"
+        ) from None
 
 
 @dataclass
@@ -88,11 +110,22 @@ class App:
         on_article: Callable[[int], None] | None = None,
         **options: object,
     ) -> pipeline.RunReport:
-        """Translate every pending article (pipeline.run), then publish those now current.
+        """Translate every pending article (pipeline.run), then, under the publish policy
+        `current`, publish those now current.
 
-        Publishing runs after an interrupted run too, for the articles it finished.
+        Publishing runs after an interrupted or failed run too, for the articles it
+        finished (unless the database is what failed).
+
+        :raises StoreError: when the database cannot be opened or written.
+        :raises PackageError, NoPackageError: when there is no usable package.
+        :raises EngineError: when the model fails while translating.
         """
         config = self.settings(**options)
+
+        def publish_current() -> None:
+            if config.publish_policy == publish.PublishPolicy.CURRENT:
+                publish.publish_current(store, config.link_template, SOURCE_LANG, TARGET_LANG)
+
         with opened(config.db) as store:
             try:
                 report = pipeline.run(
@@ -102,21 +135,26 @@ class App:
                     on_start=on_start,
                     on_article=on_article,
                 )
-            except KeyboardInterrupt:
-                publish.publish_current(store, config.link_template, SOURCE_LANG, TARGET_LANG)
+            except BaseException:
+                with contextlib.suppress(TranslateError):  # the run's own error is the one to tell
+                    publish_current()
                 raise
-            publish.publish_current(store, config.link_template, SOURCE_LANG, TARGET_LANG)
+            publish_current()
         return report
 
     def packages(self) -> packages.Listing:
-        """The installed packages (the bundled ones installed first) and the one in use."""
+        """The installed packages (the bundled ones installed or repaired first), the one in use, the broken ones.
+
+        :raises PackageFolderError: when the package folder cannot be written.
+        """
         config = self.config
-        packages.install_bundled(config.models_dir, config.packages_dir)
-        return packages.listing(config.packages_dir, SOURCE_LANG, TARGET_LANG, config.package)
+        with _package_folder(config.packages_dir):
+            return packages.prepare(config.packages_dir, config.models_dir, SOURCE_LANG, TARGET_LANG, config.package)
 
     def install_package(self, file: Path) -> packages.PackageInfo:
-        """Install an .argosmodel file into the package folder.
+        """Install an .argosmodel file into the package folder, once it has loaded and translated a sentence.
 
-        :raises PackageError: when the file is not a usable Argos package.
+        :raises PackageError: when the file is not a usable Argos package, or the folder cannot be written.
         """
-        return packages.install(file, self.config.packages_dir)
+        with _package_folder(self.config.packages_dir):
+            return packages.install(file, self.config.packages_dir)

@@ -2,7 +2,8 @@
 
 Three jobs, one per direction of travel:
 
-- `decode_text`: bytes from a file or standard input → str, or `NotUTF8Error`.
+- `decode_text`: bytes from a file or standard input → str, or `NotUTF8Error`;
+  `read_text` reads them first, at most `MAX_INPUT_BYTES`.
 - `clean_line`: one raw line of an imported page → `Cleaned` (the clean text, the
   original and the names of the repairs made): HTML entities decoded, mojibake
   repaired (ftfy), odd spaces normalised, invisible characters, control characters,
@@ -24,11 +25,18 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, BinaryIO, Callable
 
 import ftfy
 
-from .errors import NotUTF8Error
+from .errors import InputTooLarge, NotUTF8Error
+
+# The most one input (a page file, `translate text`'s file or standard input) may hold,
+# in bytes. The sample page is 8 KB and a long wire story under 100 KB; 4 MiB is forty
+# times that, a page of it cleans and splits in under 10 s at worst (one-line
+# paragraphs of mojibake), and it stops an endless input (/dev/zero, a runaway pipe)
+# before it fills the memory.
+MAX_INPUT_BYTES = 4 * 2**20
 
 # Repair names, in the order `clean_line` applies them; `Cleaned.repairs` uses these.
 HTML_ENTITIES = "html-entities"
@@ -237,3 +245,18 @@ def decode_text(data: bytes, source: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise NotUTF8Error(source, error.start, data[error.start]) from None
+
+
+def read_text(file: BinaryIO, source: str, what: str = "one input") -> str:
+    """Read a binary stream to its end and decode it (`decode_text`), at most MAX_INPUT_BYTES.
+
+    `source` names the input in errors ("<stdin>" or a path); `what` says what it is
+    in the size error ("a page").
+
+    :raises InputTooLarge: when the stream holds more than MAX_INPUT_BYTES.
+    :raises NotUTF8Error: when it is not UTF-8 text.
+    """
+    data = file.read(MAX_INPUT_BYTES + 1)
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputTooLarge(source, MAX_INPUT_BYTES, what)
+    return decode_text(data, source)

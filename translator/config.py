@@ -34,6 +34,24 @@ def _device(value: str) -> str:
     return value
 
 
+def _port(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 65535:
+        raise ConfigError(f"port must be a number from 0 to 65535, not {value!r}")
+    return number
+
+
+def _publish_policy(value: str) -> str:
+    from .publish import PublishPolicy  # the policy is publish.py's; imported here only when parsed
+
+    if value not in set(PublishPolicy):
+        raise ConfigError(f"publish policy must be {' or '.join(PublishPolicy)}, not {value!r}")
+    return value
+
+
 def _link_template(value: str) -> str:
     if "{id}" not in value:
         raise ConfigError(f"link template must contain {{id}}: {value!r}")
@@ -95,6 +113,15 @@ SETTINGS: tuple[Setting, ...] = (
         "TEMPLATE",
     ),
     Setting(
+        "publish_policy",
+        "TRANSLATE_PUBLISH_POLICY",
+        "current",
+        "When a translation goes live: current (as soon as `run` makes it, marked unreviewed until approved) "
+        "or approved (only when an editor publishes it in the desk).",
+        _publish_policy,
+        "POLICY",
+    ),
+    Setting(
         "package",
         "TRANSLATE_PACKAGE",
         None,
@@ -120,7 +147,18 @@ SETTINGS: tuple[Setting, ...] = (
         _at_least("batch tokens", 16),
         "N",
     ),
+    Setting("host", "TRANSLATE_HOST", "127.0.0.1", "Address `serve` listens on.", metavar="HOST"),
+    Setting("port", "TRANSLATE_PORT", "8000", "Port `serve` listens on (0: any free port).", _port, "PORT"),
+    Setting(
+        "token",
+        "TRANSLATE_TOKEN",
+        None,
+        "Access token `serve` requires of every request; needed to listen beyond 127.0.0.1.",
+        metavar="TOKEN",
+        shown_default="none",
+    ),
 )
+
 
 SETTING_BY_NAME = {setting.name: setting for setting in SETTINGS}
 
@@ -141,10 +179,14 @@ class Config:
     packages_dir: Path
     package: str | None
     link_template: str
+    publish_policy: str
     device: str
     threads: int
     beam_size: int
     batch_tokens: int
+    host: str
+    port: int
+    token: str | None
 
 
 def resolve(environ: Mapping[str, str] | None = None, **flags: object) -> Config:

@@ -1,10 +1,12 @@
 """Translation engines: a small interface, and the Argos package engine behind it.
 
-An engine takes sentences and returns one Hypothesis per sentence, in order. It
-knows no database and no application settings: it is given a package and its
-EngineOptions. The Argos engine uses the package's own tokenizer and CTranslate2
-model, loaded lazily and once, and sends sentences to CTranslate2 in batches of
-one length, not one call per paragraph as Argos itself does.
+An engine takes sentences and returns one Hypothesis per sentence, in order, all
+at once or a batch at a time. It knows no database and no application settings:
+it is given a package and its EngineOptions. The Argos engine uses the package's
+own tokenizer and CTranslate2 model, loaded lazily and once, and sends sentences
+to CTranslate2 in batches of one length, not one call per paragraph as Argos
+itself does. A sentence longer than the model takes whole is translated in
+clause pieces; nothing is cut without a trace.
 """
 
 from __future__ import annotations
@@ -13,18 +15,24 @@ import contextlib
 import dataclasses
 import math
 import os
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Protocol, Sequence
 
-from .errors import PackageError
+from .errors import EngineError, PackageError
 from .news import Hypothesis
 from .packages import PackageInfo
+from .segment import join_sentences, split_long_sentence
 
 
 class Engine(Protocol):
-    """Translates sentences; names its package and version for provenance."""
+    """Translates sentences; names its package and version for provenance.
+
+    `translate` is all an engine must have. `stream` and `safer` are what a batch
+    run uses when an engine has them (ArgosEngine does): see `steps_of` and
+    `safer_of`, which stand in for them otherwise.
+    """
 
     package: str
     package_version: str
@@ -35,8 +43,46 @@ class Engine(Protocol):
         A sentence's result never depends on the other sentences in the call.
 
         :raises PackageError: when the model cannot be loaded (on first use).
+        :raises EngineError: when the model fails while translating.
         """
         ...
+
+    def alternatives(self, sentence: str, n: int) -> list[Hypothesis]:
+        """The model's `n` best translations of one sentence, best first (fewer if the model finds fewer).
+
+        An empty or blank sentence gives [Hypothesis("")].
+
+        :raises PackageError: when the model cannot be loaded (on first use).
+        """
+        ...
+
+    def stream(self, sentences: Sequence[str]) -> Iterator[list[tuple[int, Hypothesis]]]:
+        """The results of `translate`, a step at a time: each step is one bounded model call
+        and yields the (index, Hypothesis) pairs of the sentences it finished (maybe none).
+
+        Every index comes once; sentences earlier in `sentences` tend to finish first,
+        so a caller can save work as it is done and stop between steps.
+        """
+        ...
+
+    def safer(self) -> "Engine":
+        """The same model, decoding more cautiously: for sentences whose output came back
+        cut at the length limit or empty (news.incomplete)."""
+        ...
+
+
+def steps_of(engine: Engine, sentences: Sequence[str]) -> Iterator[list[tuple[int, Hypothesis]]]:
+    """`engine.stream(sentences)`, or, for an engine without one, `translate` as a single step."""
+    stream = getattr(engine, "stream", None)
+    if stream is not None:
+        return stream(sentences)
+    return iter([list(enumerate(engine.translate(sentences)))])
+
+
+def safer_of(engine: Engine) -> Engine:
+    """`engine.safer()`, or the engine itself when it has no other decoding to offer."""
+    safer = getattr(engine, "safer", None)
+    return safer() if safer is not None else engine
 
 
 @dataclass(frozen=True)
@@ -55,15 +101,36 @@ class Decoding:
         """Most output tokens for a sentence of `source_tokens` tokens: ceil(ratio × n) + extra."""
         return math.ceil(self.max_length_ratio * source_tokens) + self.max_length_extra
 
+    def safer(self) -> "Decoding":
+        """The retry of a sentence whose output came back cut or empty: beam 4 at least, and
+        no 4-token sequence twice (no_repeat_ngram_size 4).
+
+        Such output is mostly a loop (the model repeats a phrase until the limit), and
+        a loop is a repeated n-gram: forbidding repeats ends it. A repetition penalty
+        would also push down the particles (の, は, を) every Japanese sentence repeats,
+        so none is set. A wider beam finds the end of the sentence more often.
+        """
+        return dataclasses.replace(
+            self, beam_size=max(self.beam_size, 4), no_repeat_ngram_size=self.no_repeat_ngram_size or 4
+        )
+
 
 @dataclass(frozen=True)
 class EngineOptions:
-    """How an engine runs: CTranslate2 device, CPU threads (0: all cores), batch size, decoding."""
+    """How an engine runs: CTranslate2 device, CPU threads (0: all cores), batch size, decoding.
+
+    `max_source_tokens`: a sentence of more tokens is split at clause boundaries and
+    translated in pieces of at most this many. 200 is the longest sentence the
+    recipe trains on (models/recipe/configs/base.json, max_tokens_per_sentence):
+    past it a model of this kind drops or repeats content, and CTranslate2 would
+    cut input past 1,024 tokens without a word (its default max_input_length).
+    """
 
     device: str = "cpu"
     threads: int = 0
     batch_tokens: int = 2048
     decoding: Decoding = field(default_factory=Decoding)
+    max_source_tokens: int = 200
 
 
 @contextlib.contextmanager
@@ -100,17 +167,22 @@ def length_batches(lengths: Sequence[int], batch_tokens: int) -> list[list[int]]
     One length per batch means no padding, and every sentence in a batch has the
     same output limit (`Decoding.output_limit`), so the batch's limit is each
     sentence's own: batching never changes a result. A sentence longer than
-    `batch_tokens` gets a batch of its own. Batches come shortest first.
-    (The training recipe buckets by length too, with padding: models/recipe/train.py.)
+    `batch_tokens` gets a batch of its own. Earliest first: each batch holds the
+    lowest index not yet batched and the next indices of its length, so the
+    sentences of the first articles are done first and their articles can be
+    saved while the rest is translated. (The training recipe buckets by length
+    too, with padding: models/recipe/train.py.)
     """
-    by_length: dict[int, list[int]] = defaultdict(list)
+    by_length: dict[int, deque[int]] = defaultdict(deque)
     for index, length in enumerate(lengths):
         by_length[length].append(index)
     batches = []
-    for length in sorted(by_length):
-        indices = by_length[length]
+    for index, length in enumerate(lengths):
+        waiting = by_length[length]
+        if not waiting or waiting[0] != index:
+            continue  # batched with an earlier index of its length
         size = max(batch_tokens // max(length, 1), 1)
-        batches += [indices[start : start + size] for start in range(0, len(indices), size)]
+        batches.append([waiting.popleft() for _ in range(min(size, len(waiting)))])
     return batches
 
 
@@ -151,8 +223,17 @@ class ArgosEngine:
             import ctranslate2
             from argostranslate.package import Package
 
-        package = Package(self.info.path)
-        if getattr(package, "tokenizer", None) is None:
+        try:
+            package = Package(self.info.path)
+            tokenizer = getattr(package, "tokenizer", None)
+            if tokenizer is not None:
+                tokenizer.encode("Test.")  # SentencePiece reads its model on first use: fail now, not mid-run
+        except (OSError, RuntimeError, ValueError) as error:
+            raise PackageError(
+                f"{self.info.name}: the package is damaged ({error}): install it again "
+                "(`translate models install FILE`)"
+            ) from None
+        if tokenizer is None:
             raise PackageError(f"{self.info.name}: no sentencepiece.model or bpe.model")
         try:
             translator = ctranslate2.Translator(
@@ -166,19 +247,131 @@ class ArgosEngine:
         model.tokenizer, model.translator = package.tokenizer, translator
         return model
 
+    def safer(self) -> "ArgosEngine":
+        """See `Engine.safer`: the same engine and loaded model with `Decoding.safer`."""
+        return self.with_decoding(self.options.decoding.safer())
+
+    def _hypotheses(self, model: _Model, output: Any, limit: int) -> list[Hypothesis]:
+        """A CTranslate2 TranslationResult as Hypotheses: target prefix dropped, truncation against `limit`."""
+        prefix = self.info.metadata.get("target_prefix") or ""
+        results = []
+        for tokens, score in zip(output.hypotheses, output.scores):
+            # Counted before the prefix is dropped, whether or not CTranslate2 counts it.
+            truncated = len(tokens) >= limit
+            if prefix and tokens and tokens[0] == prefix:
+                tokens = tokens[1:]
+            results.append(Hypothesis(model.tokenizer.decode(tokens).strip(), truncated, float(score)))
+        return results
+
+    def _decode(self, model: _Model, source: list[list[str]], limit: int, beam_size: int, n: int = 1) -> list[Any]:
+        prefix = self.info.metadata.get("target_prefix") or ""
+        decoding = self.options.decoding
+        return model.translator.translate_batch(
+            source,
+            target_prefix=[[prefix]] * len(source) if prefix else None,
+            beam_size=beam_size,
+            num_hypotheses=n,
+            length_penalty=decoding.length_penalty,
+            no_repeat_ngram_size=decoding.no_repeat_ngram_size,
+            repetition_penalty=decoding.repetition_penalty,
+            max_decoding_length=limit,
+            max_input_length=0,  # never cut the input
+            max_batch_size=0,  # the batch is already the size we want
+            replace_unknowns=True,
+            return_scores=True,
+        )
+
+    def alternatives(self, sentence: str, n: int) -> list[Hypothesis]:
+        """See `Engine.alternatives`: CTranslate2's `num_hypotheses` from a beam at least `n` wide.
+
+        The first is what `translate` gives at the same beam size; the output
+        limit is the same as there.
+        """
+        if not sentence.strip():
+            return [Hypothesis("")]
+        model = self._load()
+        tokens = model.tokenizer.encode(sentence)
+        limit = self.options.decoding.output_limit(len(tokens))
+        beam_size = max(n, self.options.decoding.beam_size)
+        (output,) = self._decode(model, [tokens], limit, beam_size, n)
+        return self._hypotheses(model, output, limit)
+
     def translate(self, sentences: Sequence[str]) -> list[Hypothesis]:
         """See `Engine.translate`. Each sentence's output is cut at `Decoding.output_limit` of its own length."""
         results = [Hypothesis("")] * len(sentences)
-        todo = [i for i, s in enumerate(sentences) if s.strip()]
+        for step in self.stream(sentences):
+            for index, hypothesis in step:
+                results[index] = hypothesis
+        return results
+
+    def stream(self, sentences: Sequence[str]) -> Iterator[list[tuple[int, Hypothesis]]]:
+        """See `Engine.stream`: one CTranslate2 batch a step (`length_batches`, earliest first).
+
+        A sentence of more than `max_source_tokens` tokens is translated in clause
+        pieces (`split_long_sentence`), joined back; its Hypothesis says how many
+        pieces, is truncated when any piece is, and scores as its worst piece.
+        """
+        blank = [(i, Hypothesis("")) for i, sentence in enumerate(sentences) if not sentence.strip()]
+        if blank:
+            yield blank
+        todo = [i for i, sentence in enumerate(sentences) if sentence.strip()]
         if not todo:
-            return results
+            return
         model = self._load()
+        pieces: list[list[str]] = []  # token lists
+        owner: list[tuple[int, int]] = []  # per piece: (sentence index, piece number)
+        parts: dict[int, list[Hypothesis | None]] = {}
+        for i in todo:
+            try:
+                tokens = [piece_tokens for _, piece_tokens in self._pieces(model.tokenizer, sentences[i])]
+            except (RuntimeError, ValueError) as error:
+                raise EngineError(f"{self.info.name}: the tokenizer failed on sentence {i + 1}: {error}") from None
+            parts[i] = [None] * len(tokens)
+            pieces += tokens
+            owner += [(i, n) for n in range(len(tokens))]
+        for batch in length_batches([len(tokens) for tokens in pieces], self.options.batch_tokens):
+            finished = []
+            for k, hypothesis in zip(batch, self._translate_batch(model, [pieces[k] for k in batch])):
+                i, n = owner[k]
+                parts[i][n] = hypothesis
+                if all(part is not None for part in parts[i]):
+                    finished.append((i, self._joined(parts.pop(i))))  # type: ignore[arg-type]
+            yield finished
+
+    def _pieces(self, tokenizer: Any, sentence: str) -> list[tuple[str, list[str]]]:
+        """The sentence and its tokens, or, past `max_source_tokens`, each clause piece and its tokens.
+
+        The piece length in characters comes from this sentence's own characters
+        per token, and a piece still too long is split again, so every piece is
+        within the limit (a piece shrinks at each step, down to one character).
+        """
+        tokens = tokenizer.encode(sentence)
+        limit = self.options.max_source_tokens
+        if len(tokens) <= limit:
+            return [(sentence, tokens)]
+        max_chars = max(1, len(sentence) * limit // len(tokens))
+        return [part for piece in split_long_sentence(sentence, max_chars) for part in self._pieces(tokenizer, piece)]
+
+    def _joined(self, parts: list[Hypothesis]) -> Hypothesis:
+        if len(parts) == 1:
+            return parts[0]
+        scores = [part.score for part in parts if part.score is not None]
+        return Hypothesis(
+            join_sentences([part.text for part in parts], self.info.to_code),
+            any(part.truncated for part in parts),
+            min(scores) if scores else None,
+            len(parts),
+        )
+
+    def _translate_batch(self, model: _Model, source: list[list[str]]) -> list[Hypothesis]:
+        """One CTranslate2 call on token lists of one length; the output limit is theirs.
+
+        :raises EngineError: when CTranslate2 fails (out of memory, a device error).
+        """
         prefix = self.info.metadata.get("target_prefix") or ""
-        encoded = [model.tokenizer.encode(sentences[i]) for i in todo]
         decoding = self.options.decoding
-        for batch in length_batches([len(tokens) for tokens in encoded], self.options.batch_tokens):
-            source = [encoded[i] for i in batch]
-            limit = decoding.output_limit(len(source[0]))  # one length per batch
+        limit = decoding.output_limit(len(source[0]))  # one length per batch
+        try:
             outputs = model.translator.translate_batch(
                 source,
                 target_prefix=[[prefix]] * len(source) if prefix else None,
@@ -187,17 +380,19 @@ class ArgosEngine:
                 no_repeat_ngram_size=decoding.no_repeat_ngram_size,
                 repetition_penalty=decoding.repetition_penalty,
                 max_decoding_length=limit,
+                max_input_length=0,  # never cut the input: long sentences come in pieces (_pieces)
                 max_batch_size=0,  # the batch is already the size we want
                 replace_unknowns=True,
                 return_scores=True,
             )
-            for i, output in zip(batch, outputs):
+            results = []
+            for output in outputs:
                 tokens = output.hypotheses[0]
                 # Counted before the prefix is dropped, whether or not CTranslate2 counts it.
                 truncated = len(tokens) >= limit
                 if prefix and tokens and tokens[0] == prefix:
                     tokens = tokens[1:]
-                results[todo[i]] = Hypothesis(
-                    model.tokenizer.decode(tokens).strip(), truncated, float(output.scores[0])
-                )
+                results.append(Hypothesis(model.tokenizer.decode(tokens).strip(), truncated, float(output.scores[0])))
+        except (RuntimeError, ValueError) as error:
+            raise EngineError(f"{self.info.name}: the model failed while translating: {error}") from None
         return results

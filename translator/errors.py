@@ -22,6 +22,10 @@ class StoreError(TranslateError):
     """The database file cannot be opened or used."""
 
 
+class EngineError(TranslateError):
+    """The translation model failed while translating (CTranslate2 raised); finished work is kept."""
+
+
 class PageFormatError(TranslateError):
     """A file is not a page in the journal layout."""
 
@@ -56,6 +60,19 @@ class PackageError(TranslateError):
     """A file is not a usable Argos package."""
 
 
+class BrokenPackageError(PackageError):
+    """A package file or installed package folder cannot be used: `path` names it, `problem` says why."""
+
+    def __init__(self, path: Path | str, problem: str):
+        self.path = Path(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class PackageFolderError(PackageError):
+    """The package folder cannot be created or written."""
+
+
 class NoPackageError(TranslateError):
     """No installed package translates the requested pair."""
 
@@ -68,6 +85,42 @@ class NotUTF8Error(TranslateError):
         self.offset = offset
         self.byte = byte
         super().__init__(f"{self.source}: not UTF-8 text (byte 0x{byte:02x} at offset {offset})")
+
+
+class SentenceNotFound(TranslateError):
+    """The article has no sentence with the requested hash (its English changed, or the link is wrong)."""
+
+    def __init__(self, article_id: int, source_hash: str):
+        self.article_id = article_id
+        self.source_hash = source_hash
+        super().__init__(f"article {article_id} has no sentence {source_hash[:12]}: its English may have changed")
+
+
+class EditorialError(TranslateError):
+    """An editor's action that the article's state does not allow, or an unusable editor name."""
+
+
+class PageNotFound(TranslateError):
+    """An article has no page in the requested language: it is known only by its
+    headline, or its translation is not published."""
+
+    def __init__(self, article_id: int, lang: str, reason: str):
+        self.article_id = article_id
+        self.lang = lang
+        super().__init__(f"article {article_id} has no page in {lang}: {reason}")
+
+
+class SiteError(TranslateError):
+    """The static site cannot be written where asked."""
+
+
+class InputTooLarge(TranslateError):
+    """An input (a page file, standard input) is over its size limit; `source` names it."""
+
+    def __init__(self, source: Path | str, limit: int, what: str):
+        self.source = str(source)
+        self.limit = limit
+        super().__init__(f"{self.source}: larger than {limit / 2**20:g} MiB, the most {what} may hold")
 
 
 class GlossaryError(TranslateError):

@@ -166,7 +166,137 @@ def m004_revisions(db: Database) -> None:
 
 
 @migrations()
-def m005_glossary_and_qa_flags(db: Database) -> None:
+def m005_import_repairs(db: Database) -> None:
+    """The text of each block that import repaired, as the page had it (issue 7).
+
+    One row per repaired block (position as in `blocks`): `original` is the line as
+    the file had it, `repairs` the names of what cleaning changed, comma-separated
+    (cleaning.clean_line: html-entities, mojibake, control-characters,
+    invisible-characters, spaces). Rewritten with the article's blocks.
+    """
+    db["import_repairs"].create(
+        {"article_id": int, "position": int, "original": str, "repairs": str},
+        pk=("article_id", "position"),
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"original", "repairs"},
+    )
+
+
+@migrations()
+def m006_claims_and_retries(db: Database) -> None:
+    """Claims on pending articles, so that concurrent batch runs share the work; retry marks.
+
+    A claim says which process (`owner`) is translating an article into `lang`,
+    until `expires_at` (Unix time, seconds): the process renews it while it
+    works, so a claim outlives a killed process by one lease at most (see
+    store.LEASE_SECONDS). A translated sentence records whether it came from the
+    retry with safer decoding (`retried`), and in how many clause pieces an
+    over-long sentence was translated (`pieces`); rows from before say 0 and 1.
+    """
+    db["claims"].create(
+        {"article_id": int, "lang": str, "owner": str, "expires_at": float},
+        pk=("article_id", "lang"),
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"owner", "expires_at"},
+    )
+    db["claims"].create_index(["owner"])
+    db["sentence_translations"].add_column("retried", int, not_null_default=0)
+    db["sentence_translations"].add_column("pieces", int, not_null_default=1)
+    # The incomplete translations still to retry (store._INCOMPLETE), found without a scan.
+    db.execute(
+        """
+        create index sentence_translations_to_retry on sentence_translations (article_id, lang)
+        where retried = 0 and (truncated = 1 or (text = '' and trim(source) != ''))
+        """
+    )
+
+
+@migrations()
+def m007_editing(db: Database) -> None:
+    """The editors' desk: edits, reviews, approvals, the audit trail, translation memory, withdrawal.
+
+    Whatever belongs to a sentence is keyed by the hash of its English
+    (news.sentence_hash), so it stays with the sentence when the English around
+    it changes, and leaves it when the sentence itself changes.
+    """
+    sentence_key = {"article_id": int, "lang": str, "source_hash": str}
+    # An editor's text for a sentence; the run's text stays in sentence_translations.
+    db["edits"].create(
+        {**sentence_key, "source": str, "text": str, "editor": str, "edited_at": str},
+        pk=("article_id", "lang", "source_hash"),
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"source", "text", "editor", "edited_at"},
+    )
+    # An editor looked at this sentence (edited it, confirmed it, or approved the article).
+    db["sentence_reviews"].create(
+        {**sentence_key, "editor": str, "reviewed_at": str},
+        pk=("article_id", "lang", "source_hash"),
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"editor", "reviewed_at"},
+    )
+    # base_hash: the English (content hash) the editors' work is based on, set by
+    # their first action and by each approval; approved_*: NULL until approved,
+    # and again after any later edit.
+    db["article_reviews"].create(
+        {"article_id": int, "lang": str, "base_hash": str, "approved_by": str, "approved_at": str},
+        pk=("article_id", "lang"),
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"base_hash"},
+    )
+    # Every editor's change, per article: action (editing.Action), the sentence
+    # and its text before and after where one changed, and the English it was made on.
+    db["audit"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "lang": str,
+            "at": str,
+            "editor": str,
+            "action": str,
+            "via": str,  # how an edit's text came: typed, alternative, memory
+            "source_hash": str,
+            "before": str,
+            "after": str,
+            "content_hash": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "lang", "at", "editor", "action", "content_hash"},
+    )
+    db["audit"].create_index(["article_id", "lang", "id"])
+    # Translation memory: approved human translations, one per English sentence and language.
+    db["memory"].create(
+        {"lang": str, "source_hash": str, "source": str, "text": str, "editor": str, "article_id": int, "approved_at": str},
+        pk=("lang", "source_hash"),
+        not_null={"source", "text", "editor", "approved_at"},
+    )
+    # A withdrawn publication keeps its URL (a link never changes) but is not live.
+    db["publications"].add_column("withdrawn_at", str)
+    db.create_view(
+        "editorial_status",
+        """
+        select t.article_id, t.lang,
+               case
+                 when t.source_hash != a.content_hash
+                   or (r.base_hash is not null and r.base_hash != a.content_hash) then 'stale'
+                 when r.approved_at is not null and p.url is not null and p.withdrawn_at is null then 'published'
+                 when r.approved_at is not null then 'approved'
+                 when exists (
+                   select 1 from edits e
+                   where e.article_id = t.article_id and e.lang = t.lang
+                     and e.source_hash in (select s.source_hash from sentences s where s.article_id = e.article_id)
+                 ) then 'edited'
+                 else 'machine'
+               end as status
+        from translations t join articles a on a.id = t.article_id
+        left join article_reviews r on r.article_id = t.article_id and r.lang = t.lang
+        left join publications p on p.article_id = t.article_id and p.lang = t.lang
+        """,
+    )
+
+
+@migrations()
+def m008_glossary_and_qa_flags(db: Database) -> None:
     """The desk's glossary, the QA flags of each translated sentence, and the engine's own output.
 
     `glossary.key` is the English term with case and spacing ignored

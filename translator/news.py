@@ -11,10 +11,11 @@ translation's status and provenance and the links between its languages.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 if TYPE_CHECKING:
     from .qa import Flag
@@ -38,6 +39,29 @@ class Status(StrEnum):
     MISSING = "missing"
     STALE = "stale"
     CURRENT = "current"
+
+
+class EditorialStatus(StrEnum):
+    """Where an article's translation is in the editors' work, from the `editorial_status` view (m005).
+
+    MISSING: no translation. STALE: the English changed since the translation
+    was made, or since the editors approved (or first worked on) it, until they
+    approve again. MACHINE: as the run made it, nothing edited. EDITED: an
+    editor changed at least one sentence; not approved. APPROVED: approved for
+    the English as it is, not published. PUBLISHED: approved and live.
+    """
+
+    MACHINE = "machine"
+    EDITED = "edited"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+    STALE = "stale"
+    MISSING = "missing"
+
+    @property
+    def label(self) -> str:
+        """The name editors see: 'machine-translated' for MACHINE, else the value."""
+        return "machine-translated" if self is EditorialStatus.MACHINE else self.value
 
 
 class Origin(StrEnum):
@@ -76,15 +100,69 @@ class Article:
 
 @dataclass(frozen=True)
 class ArticleSummary:
-    """One row of the article list: the article and the status of its translation."""
+    """One row of the article list: the article and the status of its translation.
+
+    `truncated` and `empty` count the translation's sentences cut at the length
+    limit and those that came back empty (see `incomplete`); the next batch run
+    retries them once with safer decoding.
+    """
 
     id: int
     headline: str
     published: str
     full_page: bool
     status: Status
+    truncated: int = 0
+    empty: int = 0
     errors: int = 0  # QA flags of its translation, by severity (qa.Severity)
     warnings: int = 0
+
+
+@dataclass(frozen=True)
+class EditorialSummary:
+    """One row of the desk's article list: time (ISO 8601, +09:00), both headlines, editorial status.
+
+    `target_headline` is None until the headline is translated; `live`: the
+    translation's page is published and not withdrawn.
+    """
+
+    id: int
+    published: str
+    full_page: bool
+    headline: str
+    target_headline: str | None
+    status: EditorialStatus
+    live: bool
+
+
+class AuditAction(StrEnum):
+    """What an editor did, as the audit trail records it."""
+
+    EDIT = "edit"  # changed a sentence's text (back to the run's text too)
+    REVIEW = "review"  # confirmed a sentence as it is
+    APPROVE = "approve"
+    PUBLISH = "publish"
+    UNPUBLISH = "unpublish"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of an article's audit trail. `at` is ISO 8601 (UTC).
+
+    For an edit, `via` says where the text came from (typed, alternative,
+    memory), and `before`/`after` hold the sentence's text; `source_hash` names
+    the sentence for edits and reviews. `content_hash` is the English it was done on.
+    """
+
+    id: int
+    at: str
+    editor: str
+    action: AuditAction
+    via: str | None
+    source_hash: str | None
+    before: str | None
+    after: str | None
+    content_hash: str
 
 
 @dataclass(frozen=True)
@@ -96,6 +174,15 @@ class SentencePair:
     missing, or was made from English without this sentence); `origin`,
     `truncated`, `score` and the package then are None too. `flags` are the QA
     flags of the translation (qa.py, stored by qa_store.py), in check order.
+
+    What the editors' desk adds (editing.py writes it):
+    - an edited sentence has origin EDITED, `target` the editor's text, `unedited`
+      the text the run saved beside it (machine output or memory; None if none
+      yet), and `edited_by`/`edited_at` (ISO 8601, UTC);
+    - `reviewed`: an editor edited or confirmed this sentence, or approved the article;
+    - `changed`: the English sentence is not in the English the editors last
+      approved (or first worked on), so it is new or changed since; `previous_source`
+      is the sentence it replaced there, None for one simply added.
     """
 
     source: str
@@ -107,6 +194,17 @@ class SentencePair:
     package: str | None = None
     package_version: str | None = None
     flags: tuple[Flag, ...] = ()
+    unedited: str | None = None
+    edited_by: str | None = None
+    edited_at: str | None = None
+    reviewed: bool = False
+    changed: bool = False
+    previous_source: str | None = None
+
+    @property
+    def needs_review(self) -> bool:
+        """Not reviewed, and changed since the editors' English, cut at the length limit, or empty."""
+        return not self.reviewed and (self.changed or bool(self.truncated) or not self.target)
 
 
 @dataclass(frozen=True)
@@ -130,11 +228,21 @@ class TranslationInfo:
 
 
 @dataclass(frozen=True)
+class Approval:
+    """An editor's approval of an article's translation: who, and when (ISO 8601, UTC)."""
+
+    editor: str
+    approved_at: str
+
+
+@dataclass(frozen=True)
 class AlignedArticle:
     """An article with its translation into `lang`, block by block and sentence by sentence.
 
-    `links` maps a language to the URL of the article's page in it, once
-    published (see publish.py); `translation` is None while `status` is MISSING.
+    `links` maps a language to the URL of the article's page in it while that
+    page is live (published and not withdrawn; see publish.py); `translation` is
+    None while `status` is MISSING. `editorial_status` is the desk's view of it;
+    `approval` is set while an approval holds for the English as it is.
     """
 
     id: int
@@ -146,6 +254,17 @@ class AlignedArticle:
     translation: TranslationInfo | None
     links: dict[str, str]
     blocks: tuple[AlignedBlock, ...]  # the headline first
+    editorial_status: EditorialStatus = EditorialStatus.MISSING
+    approval: Approval | None = None
+
+    @property
+    def headline(self) -> AlignedBlock:
+        return self.blocks[0]
+
+    @property
+    def pairs(self) -> list[SentencePair]:
+        """Every sentence pair in reading order."""
+        return [pair for block in self.blocks for pair in block.pairs]
 
 
 @dataclass(frozen=True)
@@ -153,6 +272,8 @@ class ArticleView:
     """An article in one language as a reader sees it: headline, body blocks, link to the other language.
 
     `published` is ISO 8601 in Japan time (+09:00); `link` is None until there is one.
+    Body blocks carry their sentences, and `headline_sentences` the headline's: the
+    English as segmented, or each English sentence's translation, in order.
     `sentences` are a translation's sentence pairs, each with the index of its
     block (0: the headline, i: body[i - 1]); empty for the original.
     """
@@ -163,10 +284,11 @@ class ArticleView:
     published: str
     body: tuple[Block, ...]
     link: str | None
+    headline_sentences: tuple[str, ...] = ()
     sentences: tuple[tuple[int, SentencePair], ...] = ()
 
     def as_json(self) -> dict:
-        """The `translate show --json` object; body blocks are {"kind", "text"}.
+        """The `translate show --json` object; body blocks are {"kind", "text", "sentences"}.
 
         A translation adds "sentences": {"block", "source", "target", "flags"}
         each, a flag being {"check", "severity", "message", "en_span", "ja_span"}
@@ -176,8 +298,9 @@ class ArticleView:
             "id": self.id,
             "lang": self.lang,
             "headline": self.headline,
+            "headline_sentences": list(self.headline_sentences),
             "published": self.published,
-            "body": [{"kind": block.kind, "text": block.text} for block in self.body],
+            "body": [{"kind": block.kind, "text": block.text, "sentences": list(block.sentences)} for block in self.body],
             "link": self.link,
         }
         if self.sentences:
@@ -205,11 +328,24 @@ class Hypothesis:
     text: str
     truncated: bool = False
     score: float | None = None
+    # More than 1: the sentence was longer than the model takes whole, so it was
+    # split at clause boundaries and its pieces translated one by one, then joined.
+    pieces: int = 1
+
+
+def incomplete(source: str, hypothesis: Hypothesis) -> bool:
+    """Whether a machine translation is unusable as it stands: cut at its length limit,
+    or empty although the English is not. Such output is stored and marked, never
+    reused from the machine-translation cache, and retried once with safer decoding."""
+    return hypothesis.truncated or (not hypothesis.text.strip() and bool(source.strip()))
 
 
 @dataclass(frozen=True)
 class TranslatedSentence:
     """A sentence's machine translation as the pipeline saves it: English, hypothesis, origin.
+
+    `retried`: made by the retry with safer decoding, after the usual decoding
+    gave an incomplete translation; it is not retried again.
 
     `text` is the Japanese saved: the hypothesis post-edited (glossary, news
     style); None saves the hypothesis as it is. The hypothesis itself is kept
@@ -219,6 +355,7 @@ class TranslatedSentence:
     source: str
     hypothesis: Hypothesis
     origin: Origin
+    retried: bool = False
     text: str | None = None
 
 
@@ -229,3 +366,19 @@ def sentence_hash(text: str) -> str:
     translations, edits and QA flags keyed by it stay with their sentence.
     """
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def previous_sentences(old: Sequence[str], new: Sequence[str]) -> dict[int, str]:
+    """For each sentence of `new` that replaced one of `old`, its index in `new` → the old sentence.
+
+    The two versions are aligned with difflib's SequenceMatcher (longest matching
+    runs of identical sentences); inside a replaced run, old and new sentences
+    pair in order, and new sentences beyond the old ones are additions (absent).
+    """
+    replaced: dict[int, str] = {}
+    matcher = difflib.SequenceMatcher(None, list(old), list(new), autojunk=False)
+    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        if tag == "replace":
+            for offset in range(min(old_end - old_start, new_end - new_start)):
+                replaced[new_start + offset] = old[old_start + offset]
+    return replaced

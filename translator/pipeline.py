@@ -1,46 +1,94 @@
 """The batch: articles whose translation is missing or stale → translated, one transaction each.
 
-Pending articles are read from the store a chunk at a time, so memory stays flat
-however many are waiting. Within a run, and across runs with the same package
-(the machine-translation cache), an English sentence is translated once. A run
-stopped at any point leaves whole articles only; the next run carries on with
-the rest. The batch only translates: publishing is publish.py's.
+Any number of batch runs may work on one database at once: each claims a chunk
+of pending articles at a time (Store.claim), renews its claims while it works,
+and saves an article only while it holds the claim, so every article is
+translated once. Memory stays flat however many articles wait: a chunk is
+claimed until it holds CHUNK_SENTENCES sentences (so fewer than that plus one
+article's), and an article of more than MAX_ARTICLE_SENTENCES is refused and
+reported, never loaded.
+
+An English sentence with an approved human translation in the translation
+memory (memory.py) takes that. The rest are translated once within a chunk, and
+across chunks and runs with the same package (the machine-translation cache).
+Editors' edits live beside the run's text (editing.py), so a run never
+overwrites one. Each
+article is saved as soon as its sentences are done. A translation that came
+back cut at the length limit or empty (news.incomplete) is saved and marked,
+never reused from the cache, and the next run retries it once with safer
+decoding (Engine.safer). The model runs in a worker thread, so Ctrl-C stops a
+run between polls (POLL_SECONDS), not at the end of a model call. A run stopped
+at any point leaves whole articles only; the next run carries on with the rest.
+The batch only translates: publishing is publish.py's.
 
 Machine output is post-edited before it is saved (`post_edit`: the glossary's
 renderings, then Japanese news style, headlines as headlines) and checked
 (qa_store.recheck), in the article's transaction. The MT cache keeps the
 engine's own output, so a cached sentence is post-edited afresh, with the
-glossary of the day and as the block it is in now.
+glossary of the day and as the block it is in now. The translation memory's
+approved text is saved as the editors approved it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import os
+import secrets
+import socket
+import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from datetime import datetime, timezone
+from typing import Callable, Iterator, Sequence, TypeVar
 
-from . import qa_store
-from .engine import Engine
+from . import memory, qa_store
+from .engine import Engine, safer_of, steps_of
+from .errors import StoreError
 from .glossary import GlossaryEntry
-from .news import Block, BlockKind, Hypothesis, Origin, TranslatedSentence
+from .news import Block, BlockKind, Hypothesis, Origin, TranslatedSentence, incomplete
 from .segment import join_sentences, split_sentences
-from .store import Store
+from .store import LEASE_SECONDS, Store
 from .style import apply_news_style
 from .terms import enforce_terms
 
-# Sentences gathered before the engine is called: enough for CTranslate2 to
-# form full batches, small enough to keep memory flat.
+T = TypeVar("T")
+
+# Sentences claimed at a time: enough for CTranslate2 to form full batches of
+# one length, small enough to keep memory flat.
 CHUNK_SENTENCES = 2000
+# The most sentences of one article a run takes (it holds one article whole, to
+# save it in one transaction). Wire articles have tens to a few hundred; ten
+# thousand is a book, and memory grows with it (issue 8: 816 MiB for 636,000).
+MAX_ARTICLE_SENTENCES = 10_000
+# How often the waiting main thread looks up from the model: the delay of Ctrl-C, in seconds.
+POLL_SECONDS = 0.1
 
 
 @dataclass
 class RunReport:
-    """What a run did. `truncated`: article id → its sentences whose translation reached the length limit."""
+    """What a run did.
+
+    `truncated` and `empty`: article id → its sentences whose translation reached
+    the length limit, or came back empty (the next run retries them). `split`:
+    sentences translated in clause pieces (too long for the model whole).
+    `retried`: sentences retried with safer decoding. `refused`: articles too long
+    to translate (id → sentences). `lost`: articles another run took over after
+    this run's claim had expired (it saved them instead). `elsewhere`: articles
+    other runs were still translating when this one ended.
+    """
 
     articles: int = 0
     sentences: int = 0  # in the articles translated
-    translated: int = 0  # sent to the model (the rest came from the cache)
+    translated: int = 0  # sent to the model (the rest came from the memory or the cache)
+    remembered: int = 0  # distinct sentences taken from the translation memory
     truncated: dict[int, int] = field(default_factory=dict)
+    empty: dict[int, int] = field(default_factory=dict)
+    split: int = 0
+    retried: int = 0
+    refused: dict[int, int] = field(default_factory=dict)
+    lost: int = 0
+    elsewhere: int = 0
     seconds: float = 0.0
 
     @property
@@ -54,92 +102,215 @@ def run(
     *,
     target_lang: str = "ja",
     chunk_sentences: int | None = None,
+    max_article_sentences: int | None = None,
+    lease_seconds: float = LEASE_SECONDS,
     on_start: Callable[[int], None] | None = None,
     on_article: Callable[[int], None] | None = None,
 ) -> RunReport:
-    """Translate every pending article. `load_engine` is called only if there is work.
+    """Translate every pending article no other run is translating. `load_engine` is called only if there is work.
 
-    The engine is called once per `chunk_sentences` sentences (None: CHUNK_SENTENCES).
-    `on_start` gets the number of pending articles; `on_article` each article id
-    once it is saved.
+    Articles are claimed `chunk_sentences` sentences at a time (None:
+    CHUNK_SENTENCES); those of more than `max_article_sentences` (None:
+    MAX_ARTICLE_SENTENCES) are left pending and listed in the report. The first
+    claim is made before the engine is loaded, so a database that cannot be
+    written stops the run before any work. `on_start` gets the number of
+    articles this run may take; `on_article` each article id once it is saved.
 
     :raises PackageError: when the engine's model cannot be loaded.
+    :raises EngineError: when the model fails; the articles finished are saved.
+    :raises StoreError: when the database cannot be written; at the first failed save.
     """
     started = time.perf_counter()
     report = RunReport()
-    pending = store.pending(target_lang)
-    if not pending:
+    limit = max_article_sentences or MAX_ARTICLE_SENTENCES
+    # Incomplete translations saved before now are retried; this run's own wait for the next.
+    retry_before = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    report.refused = store.oversized(target_lang, limit)
+    for other in store.claim_owners(target_lang):
+        if _gone(other):
+            store.release_claims(other)
+    total = store.claimable(target_lang, max_sentences=limit, retry_before=retry_before)
+    if not total:
+        report.elsewhere = store.claimed(target_lang)
         return report
-    state = _Run(store, load_engine(), target_lang, on_article, report)
-    if on_start:
-        on_start(len(pending))
-    chunk: dict[int, tuple[str, list[Block]]] = {}
-    size = 0
-    for article_id, content_hash in pending.items():
-        # The hash was read before the sentences: if the English changes in
-        # between, the translation is saved as stale and redone next run.
-        blocks = store.blocks(article_id)
-        chunk[article_id] = (content_hash, blocks)
-        size += sum(len(block.sentences) for block in blocks)
-        if size >= (chunk_sentences or CHUNK_SENTENCES):
-            state.translate(chunk)
-            chunk, size = {}, 0
-    if chunk:
-        state.translate(chunk)
+    owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+    def claim() -> dict[int, str]:
+        return store.claim(
+            target_lang,
+            owner,
+            sentences=chunk_sentences or CHUNK_SENTENCES,
+            max_sentences=limit,
+            retry_before=retry_before,
+            lease_seconds=lease_seconds,
+        )
+
+    try:
+        claimed = claim()
+        if claimed:
+            state = _Run(store, load_engine(), target_lang, owner, lease_seconds, on_article, report)
+            if on_start:
+                on_start(total)
+            while claimed:
+                state.translate(claimed)
+                claimed = claim()
+    finally:
+        with contextlib.suppress(StoreError):  # unreleased claims expire anyway
+            store.release_claims(owner)
+    report.elsewhere = store.claimed(target_lang)
     report.seconds = time.perf_counter() - started
     return report
 
 
+def _gone(owner: str) -> bool:
+    """Whether the run that made a claim has ended without releasing it: a process of this
+    machine that no longer exists (killed, or its release failed on a full disk). Its
+    claims need not wait for their lease to run out. A run elsewhere cannot be checked."""
+    parts = owner.rsplit(":", 2)  # host:pid:token, as `run` makes them
+    if len(parts) != 3 or parts[0] != socket.gethostname() or not parts[1].isdigit():
+        return False
+    try:
+        os.kill(int(parts[1]), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists, as another user's process
+        return False
+    return False
+
+
 @dataclass
 class _Run:
-    """One run's state: its engine, and the machine translations made or found so far."""
+    """One run's state: its engine, its claims, and what it did."""
 
     store: Store
     engine: Engine
     lang: str
+    owner: str
+    lease_seconds: float
     on_article: Callable[[int], None] | None
     report: RunReport
-    # This run's part of the machine-translation cache: English → (result, where it came from).
-    cache: dict[str, tuple[Hypothesis, Origin]] = field(default_factory=dict)
+    renewed: float = field(default_factory=time.monotonic)
 
-    def translate(self, chunk: dict[int, tuple[str, list[Block]]]) -> None:
-        """Translate the chunk's new sentences in one engine call, then save and check each article."""
-        engine, lang = self.engine, self.lang
-        sources = {text for _, blocks in chunk.values() for block in blocks for text in block.sentences}
-        cached = self.store.cached_translations(sources - self.cache.keys(), lang, engine.package, engine.package_version)
-        self.cache.update((text, (hypothesis, Origin.CACHED)) for text, hypothesis in cached.items())
-        todo = sorted(sources - self.cache.keys())
-        self.cache.update((text, (hypothesis, Origin.MACHINE)) for text, hypothesis in zip(todo, engine.translate(todo)))
-        self.report.translated += len(todo)
+    def translate(self, claimed: dict[int, str]) -> None:
+        """Translate the chunk's sentences not in the cache, saving each article once its sentences are done.
 
-        glossary = qa_store.glossary(self.store)  # per chunk: the desk may change it during a run
-        for article_id, (content_hash, blocks) in chunk.items():
-            kinds: dict[str, BlockKind] = {}  # a sentence's first block decides how it is styled
-            for block in blocks:
-                for text in block.sentences:
-                    kinds.setdefault(text, block.kind)
-            translated = []
-            for text, kind in kinds.items():
-                hypothesis, origin = self.cache[text]
-                saved = post_edit(text, hypothesis.text, glossary, headline=kind != BlockKind.PARAGRAPH)
-                translated.append(TranslatedSentence(text, hypothesis, origin, saved))
-            with self.store.transaction():
-                self.store.save_translation(
-                    article_id,
-                    lang,
-                    translated,
-                    package=engine.package,
-                    package_version=engine.package_version,
-                    source_hash=content_hash,
-                )
-                qa_store.recheck(self.store, article_id, lang, glossary)
-            self.report.articles += 1
-            self.report.sentences += sum(len(block.sentences) for block in blocks)
-            truncated = sum(sentence.hypothesis.truncated for sentence in translated)
-            if truncated:
-                self.report.truncated[article_id] = truncated
-            if self.on_article:
-                self.on_article(article_id)
+        A sentence takes the translation memory's text first, then the MT cache's.
+        Sentences the same package translated incompletely before go to the safer
+        engine at once (decoding them as before would give the same); the rest to
+        the engine, in the articles' order, so the first articles finish first.
+        """
+        store, engine, lang = self.store, self.engine, self.lang
+        articles = {article_id: (content_hash, store.blocks(article_id)) for article_id, content_hash in claimed.items()}
+        sources = list(
+            dict.fromkeys(text for _, blocks in articles.values() for block in blocks for text in block.sentences)
+        )
+        glossary = qa_store.glossary(store)  # per chunk: the desk may change it during a run
+        # The translation memory's approved text first, then the MT cache, then the model.
+        remembered = memory.exact(store, set(sources), lang)
+        self.report.remembered += len(remembered)
+        done: dict[str, TranslatedSentence] = {
+            text: TranslatedSentence(text, Hypothesis(target), Origin.MEMORY) for text, target in remembered.items()
+        }
+        unknown = [text for text in sources if text not in done]
+        done.update(
+            (text, TranslatedSentence(text, hypothesis, Origin.CACHED))
+            for text, hypothesis in store.cached_translations(unknown, lang, engine.package, engine.package_version).items()
+        )
+        waiting: dict[int, int] = {}
+        readers: dict[str, list[int]] = {}
+        for article_id, (_, blocks) in articles.items():
+            missing = [text for text in dict.fromkeys(_sentences(blocks)) if text not in done]
+            waiting[article_id] = len(missing)
+            for text in missing:
+                readers.setdefault(text, []).append(article_id)
+        for article_id in [a for a, count in waiting.items() if not count]:
+            self._save(article_id, articles[article_id], done, glossary)
+
+        todo = [text for text in sources if text not in done]
+        failed = store.failed_sources(todo, lang, engine.package, engine.package_version) if todo else set()
+        passes = []
+        if failed:
+            passes.append((safer_of(engine), [text for text in todo if text in failed], True))
+        passes.append((engine, [text for text in todo if text not in failed], False))
+        for chosen, batch, retried in passes:
+            if not batch:
+                continue
+            self.report.translated += len(batch)
+            self.report.retried += len(batch) if retried else 0
+            for step in steps(chosen, batch, self._renew):
+                for index, hypothesis in step:
+                    text = batch[index]
+                    done[text] = TranslatedSentence(text, hypothesis, Origin.MACHINE, retried)
+                    self.report.split += hypothesis.pieces > 1
+                    for article_id in readers.pop(text, ()):
+                        waiting[article_id] -= 1
+                        if not waiting[article_id]:
+                            self._save(article_id, articles[article_id], done, glossary)
+                self._renew()
+
+    def _save(
+        self,
+        article_id: int,
+        article: tuple[str, list[Block]],
+        done: dict[str, TranslatedSentence],
+        glossary: Sequence[GlossaryEntry],
+    ) -> None:
+        """Post-edit the article's machine output, save it under this run's claim, and check it, in one transaction."""
+        content_hash, blocks = article
+        sentences = _sentences(blocks)
+        kinds: dict[str, BlockKind] = {}  # a sentence's first block decides how it is styled
+        for block in blocks:
+            for text in block.sentences:
+                kinds.setdefault(text, block.kind)
+        translated = [_post_edited(done[text], glossary, kind) for text, kind in kinds.items()]
+        engine = self.engine
+        with self.store.transaction():
+            saved = self.store.save_translation(
+                article_id,
+                self.lang,
+                translated,
+                package=engine.package,
+                package_version=engine.package_version,
+                source_hash=content_hash,
+                owner=self.owner,
+            )
+            if saved:
+                qa_store.recheck(self.store, article_id, self.lang, list(glossary))
+        if not saved:
+            self.report.lost += 1
+            return
+        self.report.articles += 1
+        self.report.sentences += len(sentences)
+        cut = sum(s.hypothesis.truncated for s in translated)
+        empty = sum(incomplete(s.source, s.hypothesis) and not s.hypothesis.truncated for s in translated)
+        if cut:
+            self.report.truncated[article_id] = cut
+        if empty:
+            self.report.empty[article_id] = empty
+        if self.on_article:
+            self.on_article(article_id)
+
+    def _renew(self) -> None:
+        """Renew this run's claims a few times a lease; a failure here is left to the next save to report."""
+        if time.monotonic() - self.renewed < self.lease_seconds / 3:
+            return
+        self.renewed = time.monotonic()
+        with contextlib.suppress(StoreError):
+            self.store.renew_claims(self.owner, self.lease_seconds)
+
+
+def _sentences(blocks: Sequence[Block]) -> list[str]:
+    """The English sentences of an article's blocks, in reading order (a repeated one each time)."""
+    return [text for block in blocks for text in block.sentences]
+
+
+def _post_edited(sentence: TranslatedSentence, glossary: Sequence[GlossaryEntry], kind: BlockKind) -> TranslatedSentence:
+    """The sentence with the text to save: the engine's output post-edited (`post_edit`);
+    the translation memory's approved text as it is."""
+    if sentence.origin == Origin.MEMORY:
+        return sentence
+    text = post_edit(sentence.source, sentence.hypothesis.text, glossary, headline=kind != BlockKind.PARAGRAPH)
+    return dataclasses.replace(sentence, text=text)
 
 
 def post_edit(source: str, machine: str, glossary: Sequence[GlossaryEntry], *, headline: bool = False) -> str:
@@ -148,12 +319,56 @@ def post_edit(source: str, machine: str, glossary: Sequence[GlossaryEntry], *, h
     return apply_news_style(enforce_terms(source, machine, glossary), headline=headline)
 
 
+def steps(
+    engine: Engine, sentences: Sequence[str], tick: Callable[[], None] | None = None
+) -> Iterator[list[tuple[int, Hypothesis]]]:
+    """`engine.stream(sentences)` (engine.steps_of), each step run in a worker thread while this thread waits.
+
+    Python raises KeyboardInterrupt (Ctrl-C) in the main thread only, between
+    bytecodes, so a long CTranslate2 call would hold it until it returns; waiting
+    here instead, the main thread sees it within POLL_SECONDS. The worker is a
+    daemon thread: an interrupted process exits without waiting for the model.
+    `tick` is called at every poll (a batch run renews its claims there).
+    """
+    stream = steps_of(engine, sentences)
+    while True:
+        step = _in_worker(lambda: next(stream, None), tick)
+        if step is None:
+            return
+        yield step
+
+
+def _in_worker(call: Callable[[], T], tick: Callable[[], None] | None) -> T:
+    outcome: list[tuple[bool, object]] = []
+
+    def work() -> None:
+        try:
+            outcome.append((True, call()))
+        except BaseException as error:  # handed to the waiting thread, raised there
+            outcome.append((False, error))
+
+    worker = threading.Thread(target=work, name="translate", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(POLL_SECONDS)
+        if tick:
+            tick()
+    ok, value = outcome[0]
+    if not ok:
+        raise value  # type: ignore[misc]
+    return value  # type: ignore[return-value]
+
+
 def translate_lines(engine: Engine, lines: Sequence[str], lang: str = "ja") -> list[str]:
     """Each line split into sentences, all translated in one batch, post-edited as body text, joined back per line.
 
     No glossary: it is the database's, and this needs none.
+
+    :raises PackageError, EngineError: as `Engine.translate`; Ctrl-C stops it within POLL_SECONDS.
     """
     split = [split_sentences(line) for line in lines]
     unique = sorted({sentence for sentences in split for sentence in sentences})
-    translated = {s: post_edit(s, result.text, ()) for s, result in zip(unique, engine.translate(unique))}
+    translated: dict[str, str] = {}
+    for step in steps(engine, unique):
+        translated.update((unique[index], post_edit(unique[index], hypothesis.text, ())) for index, hypothesis in step)
     return [join_sentences([translated[s] for s in sentences], lang) for sentences in split]

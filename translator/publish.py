@@ -1,19 +1,55 @@
-"""Publication: where an article's page in each language is, and when it goes up.
+"""Publication: where an article's page in each language is, whether it is live, and the policy.
 
 A publication is (article, language) → URL, filled in from the link template
 once and never changed afterwards, so a link a reader has followed keeps
 working (even if the template changes, and while the translation is stale).
-Until the desk exists, an article's translation is publishable when it is
-current: `publish_current` publishes it with its English. Nothing here
-translates; the batch run (pipeline.py) knows nothing of links.
+Withdrawing a publication (the desk's unpublish) keeps its URL reserved: the
+page is simply not live until it is published again.
+
+When a translation goes live is the publish policy's (PublishPolicy): under
+`current`, `translate run` publishes every current translation (editors may
+approve it later); under `approved`, only an editor's publish in the desk does
+(editing.publish). Nothing here translates; the batch run (pipeline.py) knows
+nothing of links.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
+from enum import StrEnum
 
 from .news import Status
 from .store import Store
+
+
+class PublishPolicy(StrEnum):
+    """When a translation is published (setting `publish_policy`, TRANSLATE_PUBLISH_POLICY).
+
+    CURRENT: as soon as it is current, shown as a machine translation not yet
+    reviewed until an editor approves it. APPROVED: only when an editor
+    publishes it in the desk, after approving it.
+    """
+
+    CURRENT = "current"
+    APPROVED = "approved"
+
+
+@dataclass(frozen=True)
+class Publication:
+    """An article's page in one language: its URL, first published (ISO 8601, UTC), withdrawn since (None: live)."""
+
+    url: str
+    published_at: str
+    withdrawn_at: str | None
+
+    @property
+    def live(self) -> bool:
+        return self.withdrawn_at is None
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def link(template: str, article_id: int, lang: str) -> str:
@@ -21,11 +57,22 @@ def link(template: str, article_id: int, lang: str) -> str:
     return template.format(id=article_id, lang=lang)
 
 
+def publication(store: Store, article_id: int, lang: str) -> Publication | None:
+    """The article's publication in `lang`, live or withdrawn; None if it was never published.
+
+    AlignedArticle.links holds the live ones only; this also tells a withdrawn
+    translation (its page "in preparation") from one never published.
+    """
+    row = next(store.db["publications"].rows_where("article_id = ? and lang = ?", [article_id, lang], limit=1), None)
+    return Publication(row["url"], row["published_at"], row["withdrawn_at"]) if row else None
+
+
 def publish_current(store: Store, template: str, source_lang: str = "en", target_lang: str = "ja") -> list[int]:
-    """Publish every article whose translation into `target_lang` is current and not yet published.
+    """Publish every article whose translation into `target_lang` is current and was never published.
 
     Each gets its two links, the translation's and the English's, in one
-    transaction; a link that exists already is kept. Returns the ids published.
+    transaction; a link that exists already is kept, and a withdrawn
+    publication stays withdrawn. Returns the ids published.
     """
     with store.transaction():
         ids = [
@@ -42,7 +89,7 @@ def publish_current(store: Store, template: str, source_lang: str = "en", target
                 [target_lang],
             )
         ]
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        now = _now()
         store.db["publications"].insert_all(
             (
                 {"article_id": article_id, "lang": lang, "url": link(template, article_id, lang), "published_at": now}
@@ -52,3 +99,57 @@ def publish_current(store: Store, template: str, source_lang: str = "en", target
             ignore=True,
         )
     return ids
+
+
+def publish_article(store: Store, article_id: int, template: str, source_lang: str, target_lang: str) -> None:
+    """Make the article's translation live, with the English's link: a new publication, or a withdrawn one again.
+
+    Links that exist are kept (a link never changes). Whether the article may
+    be published is the caller's rule (editing.publish).
+    """
+    with store.transaction():
+        store.db["publications"].insert_all(
+            (
+                {"article_id": article_id, "lang": lang, "url": link(template, article_id, lang), "published_at": _now()}
+                for lang in (target_lang, source_lang)
+            ),
+            ignore=True,
+        )
+        store.db.execute(
+            "update publications set withdrawn_at = null where article_id = ? and lang = ?", [article_id, target_lang]
+        )
+
+
+def withdraw(store: Store, article_id: int, lang: str) -> None:
+    """Take the article's page in `lang` offline; its URL stays reserved for when it is published again."""
+    store.db.execute(
+        "update publications set withdrawn_at = ? where article_id = ? and lang = ? and withdrawn_at is null",
+        [_now(), article_id, lang],
+    )
+
+
+def live_translations(store: Store, lang: str, article_id: int | None = None) -> dict[int, bool]:
+    """Articles whose page in `lang` (a translation) is up for readers: id → reviewed by the desk.
+
+    The article pages and the static export read publication state only here.
+    A translation is up while it is published, not withdrawn (the desk's
+    unpublish), and current (issue 11: "an article's Japanese counts as
+    publishable when it is current"). It is reviewed while an editor's approval
+    holds for the English as it is (editing.approve; an edit since, or a
+    changed English, ends it). `article_id` limits the answer to that article.
+    """
+    only = "and p.article_id = :id" if article_id is not None else ""
+    rows = store.db.query(
+        f"""
+        select p.article_id,
+               r.approved_at is not null and r.base_hash = a.content_hash as reviewed
+        from publications p
+        join translation_status ts on ts.article_id = p.article_id and ts.lang = p.lang
+        join articles a on a.id = p.article_id
+        left join article_reviews r on r.article_id = p.article_id and r.lang = p.lang
+        where p.lang = :lang and p.withdrawn_at is null and ts.status = '{Status.CURRENT}' {only}
+        order by p.article_id
+        """,
+        {"lang": lang, "id": article_id},
+    )
+    return {row["article_id"]: bool(row["reviewed"]) for row in rows}

@@ -6,9 +6,12 @@ render these; nothing here queries the database or loads a model.
 
 from __future__ import annotations
 
+import dataclasses
+
+from .cleaning import terminal_safe
 from .errors import TranslationUnavailable
-from .journal import journal_time
-from .news import AlignedArticle, AlignedBlock, ArticleSummary, ArticleView, Block, Status
+from .journal import journal_time, render_article
+from .news import AlignedArticle, ArticleSummary, ArticleView, Block, Status
 from .segment import join_sentences
 
 
@@ -25,36 +28,57 @@ def require_current(article: AlignedArticle) -> AlignedArticle:
 def article_view(article: AlignedArticle, lang: str) -> ArticleView:
     """The article in `lang`: its English as imported (`article.source_lang`), or its current translation.
 
-    The link is to the article's page in the other language, once published.
+    Each block comes with its sentences: the English sentences, or their
+    translations in the same order (one per English sentence). The link is to the
+    article's page in the other language, once published.
 
     :raises TranslationUnavailable: for the translation, while it is missing or stale.
     """
     if lang == article.source_lang:
+        sentences = [tuple(pair.source for pair in block.pairs) for block in article.blocks]
         texts = [block.text for block in article.blocks]
         other = article.lang
-        sentences = ()
+        pairs = ()
     else:
         require_current(article)
-        texts = [_translated_text(block, lang) for block in article.blocks]
+        sentences = [tuple(pair.target or "" for pair in block.pairs) for block in article.blocks]
+        texts = [join_sentences(block_sentences, lang) for block_sentences in sentences]
         other = article.source_lang
-        sentences = tuple((index, pair) for index, block in enumerate(article.blocks) for pair in block.pairs)
+        pairs = tuple((index, pair) for index, block in enumerate(article.blocks) for pair in block.pairs)
     return ArticleView(
         article.id,
         lang,
         texts[0],
         article.published,
-        tuple(Block(block.kind, text) for block, text in zip(article.blocks[1:], texts[1:])),
+        tuple(
+            Block(block.kind, text, block_sentences)
+            for block, text, block_sentences in zip(article.blocks[1:], texts[1:], sentences[1:])
+        ),
         article.links.get(other),
-        sentences,
+        sentences[0],
+        pairs,
     )
 
 
-def _translated_text(block: AlignedBlock, lang: str) -> str:
-    return join_sentences([pair.target or "" for pair in block.pairs], lang)
+def render_text(view: ArticleView) -> str:
+    """The article as `show` prints it: the journal's layout (`journal.render_article`), terminal-safe.
+
+    Each field is made terminal-safe (`cleaning.terminal_safe`) before the layout
+    joins them, so no text of the article can act on the terminal.
+    """
+    return render_article(
+        dataclasses.replace(
+            view,
+            headline=terminal_safe(view.headline),
+            body=tuple(Block(block.kind, terminal_safe(block.text)) for block in view.body),
+            link=terminal_safe(view.link) if view.link else view.link,
+        )
+    )
 
 
 def list_json(articles: list[ArticleSummary]) -> list[dict]:
     """The `translate list --json` array; `ja_status` is the Japanese translation's Status,
+    `ja_truncated` and `ja_empty` count its sentences cut at the length limit or empty, and
     `ja_flags` the number of its QA flags by severity."""
     return [
         {
@@ -63,6 +87,8 @@ def list_json(articles: list[ArticleSummary]) -> list[dict]:
             "published": a.published,
             "full_page": a.full_page,
             "ja_status": a.status,
+            "ja_truncated": a.truncated,
+            "ja_empty": a.empty,
             "ja_flags": {"error": a.errors, "warning": a.warnings},
         }
         for a in articles
@@ -71,12 +97,18 @@ def list_json(articles: list[ArticleSummary]) -> list[dict]:
 
 def render_list(articles: list[ArticleSummary]) -> str:
     """One line per article: id, time, translation status, QA errors and warnings ("2E 0W"),
-    page or headline only, headline."""
+    page or headline only, headline (terminal-safe); then, if any, how many translated
+    sentences are cut or empty: `[2 cut, 1 empty]`."""
     width = len(str(max((a.id for a in articles), default=0)))
     flags = [f"{a.errors}E {a.warnings}W" for a in articles]
     flags_width = max(map(len, flags), default=0)
     return "\n".join(
         f"{a.id:>{width}}  {journal_time(a.published)}  {a.status:<7}  {counts:<{flags_width}}  "
-        f"{'page' if a.full_page else 'headline':<8}  {a.headline}"
+        f"{'page' if a.full_page else 'headline':<8}  {terminal_safe(a.headline)}{_incomplete(a)}"
         for a, counts in zip(articles, flags)
     )
+
+
+def _incomplete(article: ArticleSummary) -> str:
+    counts = [f"{n} {what}" for n, what in ((article.truncated, "cut"), (article.empty, "empty")) if n]
+    return f"  [{', '.join(counts)}]" if counts else ""

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The training run on a lent GPU machine, as one command (see models/recipe/README.md).
 #
-# Expects .carry/data.tar.xz (made here by `recipe.py prepare`, then
+# Expects .carry/data.tar.xz (made here by `python -m models.recipe prepare`, then
 # `tar -cJf .carry/data.tar.xz -C models/recipe/work data`). Trains until the
 # config's time budget, then packs the best checkpoint as int8 parts of under
 # 16 MiB into $OUT. Training runs under `timeout`, so the pack step still runs
@@ -19,9 +19,9 @@ tar -xJf .carry/data.tar.xz -C "$WORK" || exit 1
 { nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || echo "no nvidia-smi"; } | tee "$OUT/gpu.txt"
 python3 -c "import torch, sentencepiece, numpy; print('torch', torch.__version__)" | tee -a "$OUT/gpu.txt"
 
-timeout "$TRAIN_SECONDS" python3 models/recipe/recipe.py train --config "$CONFIG" --work "$WORK" --device "$DEVICE" \
+timeout "$TRAIN_SECONDS" python3 -m models.recipe train --config "$CONFIG" --work "$WORK" --device "$DEVICE" \
   2>&1 | tee "$OUT/train.out"
 echo "train exit: ${PIPESTATUS[0]}" | tee -a "$OUT/train.out"
 
-python3 models/recipe/recipe.py pack --config "$CONFIG" --work "$WORK" --parts "$OUT" || exit 1
+python3 -m models.recipe pack --config "$CONFIG" --work "$WORK" --parts "$OUT" || exit 1
 ls -l "$OUT"

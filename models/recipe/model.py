@@ -145,21 +145,3 @@ class Transformer(nn.Module):
         for layer in self.decoder:
             y = layer(y, memory, mask)
         return F.linear(self.decoder_norm(y), self.embedding.weight)
-
-    @torch.no_grad()
-    def greedy(self, source: torch.Tensor, max_length: int) -> list[list[int]]:
-        """Plain greedy decoding, for checks during training (CTranslate2 does the real work)."""
-        memory, mask = self.encode(source)
-        out = torch.full((source.shape[0], 1), BOS_ID, dtype=torch.long, device=source.device)
-        done = torch.zeros(source.shape[0], dtype=torch.bool, device=source.device)
-        for _ in range(max_length):
-            y = self._embed(out)
-            for layer in self.decoder:
-                y = layer(y, memory, mask)
-            step = F.linear(self.decoder_norm(y[:, -1]), self.embedding.weight).argmax(-1)
-            step = torch.where(done, torch.full_like(step, PAD_ID), step)
-            out = torch.cat([out, step[:, None]], dim=1)
-            done |= step == EOS_ID
-            if done.all():
-                break
-        return [[t for t in row[1:] if t not in (PAD_ID, EOS_ID)] for row in out.tolist()]

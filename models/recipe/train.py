@@ -26,7 +26,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from model import BOS_ID, EOS_ID, PAD_ID, ModelConfig, Transformer
+from .model import BOS_ID, EOS_ID, PAD_ID, ModelConfig, Transformer
 
 
 @dataclass(frozen=True)

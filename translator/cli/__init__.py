@@ -17,6 +17,7 @@ from .common import GROUP_SETTINGS, TranslateGroup, setting_options
 from .glossary import glossary
 from .models import models
 from .translate import run, text
+from .web import publish, serve
 
 
 @click.group(cls=TranslateGroup)
@@ -34,5 +35,5 @@ def cli(ctx: click.Context, **flags: Any) -> None:
     ctx.obj = ctx.ensure_object(App).with_flags(flags)
 
 
-for command in (import_, run, show, list_, review_, text, models, glossary):
+for command in (import_, run, show, list_, review_, text, models, serve, publish, glossary):
     cli.add_command(command)

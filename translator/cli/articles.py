@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 from pathlib import Path
 
 import click
 
-from .. import importer, journal, reading, review
+from .. import importer, reading, review
 from ..app import App, TARGET_LANG
-from .common import count, pass_app
+from ..cleaning import json_safe_dumps
+from .common import ARTICLE_ID, count, echo_safe, pass_app
 
 
 @click.command(name="import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @pass_app
 def import_(app: App, paths: tuple[Path, ...]) -> None:
-    """Import pages in the journal's layout from files or folders (*.txt).
+    """Import pages in the journal's layout from files or folders (*.txt, any case).
 
     Sidebar entries become headline-only articles. Importing a page again
-    changes nothing; a changed page updates its article and makes its
-    Japanese stale. A bad file is reported and skipped (exit status 1).
+    changes nothing; a changed page (a corrected headline or body, same time)
+    updates its article and makes its Japanese stale. Repaired text (HTML
+    entities, mojibake, odd spaces) is noted; lines left out of a page are
+    warned about. A file that is not a page, not a regular file or over 4 MiB
+    is reported and skipped (exit status 1), as is a folder without pages.
 
     Example:
 
@@ -30,12 +33,19 @@ def import_(app: App, paths: tuple[Path, ...]) -> None:
     """
     with app.store(create=True) as store:
         report = importer.import_paths(store, paths)
+    for folder in report.folders:
+        echo_safe(f"Found {count(folder.found, 'page file')} in {folder.path}")
     for error in report.errors:
-        click.echo(f"Error: {error}", err=True)
+        echo_safe(f"Error: {error}", err=True)
+    for warning in report.warnings:
+        echo_safe(f"Warning: {warning}", err=True)
+    for page in report.repaired:
+        echo_safe(f"Note: {page.source}: text repaired: {page.describe()}", err=True)
     click.echo(
         f"Imported {count(report.pages, 'page')} "
         f"({report.new} new, {report.updated} updated, {report.unchanged} unchanged) "
         f"and {count(report.headlines, 'headline-only article')}"
+        + (f"; {count(len(report.repaired), 'page')} with repaired text" if report.repaired else "")
         + (f"; {count(len(report.errors), 'file')} failed" if report.errors else "")
     )
     if report.errors:
@@ -43,7 +53,7 @@ def import_(app: App, paths: tuple[Path, ...]) -> None:
 
 
 @click.command()
-@click.argument("article_id", metavar="ID", type=int)
+@click.argument("article_id", metavar="ID", type=ARTICLE_ID)
 @click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object instead of text.")
 @pass_app
@@ -60,9 +70,9 @@ def show(app: App, article_id: int, lang: str, as_json: bool) -> None:
         article = store.aligned_article(article_id, TARGET_LANG)
     view = reading.article_view(article, lang)
     if as_json:
-        click.echo(json.dumps(view.as_json(), ensure_ascii=False, indent=2))
+        click.echo(json_safe_dumps(view.as_json(), indent=2))
     else:
-        click.echo(journal.render_article(view))
+        click.echo(reading.render_text(view))
 
 
 @click.command(name="list")
@@ -81,14 +91,14 @@ def list_(app: App, as_json: bool) -> None:
     with app.store() as store:
         articles = store.articles(TARGET_LANG)
     if as_json:
-        click.echo(json.dumps(reading.list_json(articles), ensure_ascii=False, indent=2))
+        click.echo(json_safe_dumps(reading.list_json(articles), indent=2))
     elif articles:
         click.echo(reading.render_list(articles))
 
 
 @click.command(name="review")
-@click.argument("article_id", metavar="ID", type=int)
-@click.option("--width", type=int, help="Columns (default: the terminal's).")
+@click.argument("article_id", metavar="ID", type=ARTICLE_ID)
+@click.option("--width", type=click.IntRange(1, review.MAX_WIDTH), help="Columns (default: the terminal's).")
 @pass_app
 def review_(app: App, article_id: int, width: int | None) -> None:
     """Show English and Japanese side by side, sentence by sentence.

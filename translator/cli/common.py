@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Callable, TypeVar
 
 import click
 
 from ..app import App
+from ..cleaning import terminal_safe
 from ..config import SETTING_BY_NAME
 from ..errors import TranslateError
 
@@ -15,20 +17,54 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_INTERRUPTED = 130
 
 # Settings given before the command, and those of the commands that translate.
-GROUP_SETTINGS = ("db", "models_dir", "packages_dir", "link_template")
+GROUP_SETTINGS = ("db", "models_dir", "packages_dir", "link_template", "publish_policy")
 ENGINE_SETTINGS = ("package", "device", "threads", "beam_size", "batch_tokens")
 
 pass_app = click.make_pass_decorator(App)
 
 
+class EchoWarnings(logging.Handler):
+    """Shows each warning the library logs as one line on standard error: `Warning: ...`."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"Warning: {terminal_safe(record.getMessage())}", err=True)
+
+
 class TranslateGroup(click.Group):
-    """Turns the library's errors into one-line messages (exit 1) instead of tracebacks."""
+    """Turns the library's errors into one-line messages (exit 1) instead of tracebacks, and shows its warnings.
+
+    Messages are made terminal-safe: they may name a file or quote a page's text.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
+        library = logging.getLogger("translator")
+        handler = EchoWarnings(logging.WARNING)
+        library.addHandler(handler)
         try:
             return super().invoke(ctx)
         except TranslateError as error:
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(terminal_safe(str(error))) from None
+        finally:
+            library.removeHandler(handler)
+
+
+# SQLite's integers are 64-bit signed: a larger id cannot be an article's.
+MAX_ARTICLE_ID = 2**63 - 1
+
+
+class ArticleId(click.types.IntParamType):
+    """An article id: a whole number from 1 to MAX_ARTICLE_ID, else a usage error (exit 2)."""
+
+    name = "integer"  # as click's INT says it: "'abc' is not a valid integer."
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        number = super().convert(value, param, ctx)
+        if not 1 <= number <= MAX_ARTICLE_ID:
+            self.fail(f"{number} is not an article id (ids are whole numbers from 1 to {MAX_ARTICLE_ID})", param, ctx)
+        return number
+
+
+ARTICLE_ID = ArticleId()
 
 
 def setting_options(*names: str) -> Callable[[F], F]:
@@ -54,6 +90,11 @@ def setting_options(*names: str) -> Callable[[F], F]:
         return command
 
     return decorate
+
+
+def echo_safe(text: str, err: bool = False) -> None:
+    """Echo one line of text that may hold a page's text or a file name, terminal-safe."""
+    click.echo(terminal_safe(text), err=err)
 
 
 def count(number: int, noun: str) -> str:

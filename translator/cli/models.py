@@ -18,9 +18,11 @@ def models() -> None:
 @models.command(name="list")
 @pass_app
 def models_list(app: App) -> None:
-    """List installed packages; * marks the one used for English→Japanese.
+    """List installed packages; * marks the one used for English→Japanese, ! a broken one.
 
-    Packages in the models folder are installed first.
+    Packages in the models folder are installed first, or again when their
+    installed copy is damaged or the file has changed. Broken packages are
+    skipped when translating.
 
     Example:
 
@@ -32,6 +34,8 @@ def models_list(app: App) -> None:
     for info in found.installed:
         mark = "*" if info == found.in_use else " "
         click.echo(f"{mark} {info.name}  {info.pair}  {info.package_version or '-'}")
+    for broken in found.broken:
+        click.echo(f"! {broken.path}  broken: {broken.problem}")
 
 
 @models.command(name="install")
@@ -39,6 +43,9 @@ def models_list(app: App) -> None:
 @pass_app
 def models_install(app: App, file: Path) -> None:
     """Install an .argosmodel file into the package folder.
+
+    The package is accepted only once it loads and translates a sentence; a
+    package that fails leaves nothing behind.
 
     Example:
 

@@ -10,6 +10,7 @@ import click
 
 from .. import pipeline
 from ..app import App
+from ..cleaning import read_text
 from .common import ENGINE_SETTINGS, EXIT_INTERRUPTED, count, pass_app, setting_options
 
 
@@ -19,9 +20,12 @@ from .common import ENGINE_SETTINGS, EXIT_INTERRUPTED, count, pass_app, setting_
 def run(app: App, **engine: Any) -> None:
     """Translate every article whose Japanese is missing or stale.
 
-    Each article is saved in one transaction: stopping a run (Ctrl-C, kill)
-    loses no finished article, and the next run continues with the rest.
-    Articles whose Japanese is current get their links.
+    Each article is saved in one transaction as soon as it is done: stopping a
+    run (Ctrl-C, kill) loses no finished article, and the next run continues
+    with the rest. Several runs (and imports) may work on one database at once;
+    each article is translated by one of them. Translations cut at the length
+    limit or empty are kept, marked, and retried once by the next run with
+    safer decoding. Articles whose Japanese is current get their links.
 
     Example:
 
@@ -41,35 +45,74 @@ def run(app: App, **engine: Any) -> None:
             stack.close()
             click.echo("Interrupted: finished articles are saved; run again to continue.", err=True)
             sys.exit(EXIT_INTERRUPTED)
-    if not report.articles:
-        click.echo("Nothing to translate: every article's Japanese is current.")
-        return
-    click.echo(
-        f"Translated {count(report.articles, 'article')}, "
-        f"{report.sentences} sentences ({report.translated} new to the model) "
-        f"in {report.seconds:.1f} s: {report.sentences_per_second:.1f} sentences/s"
-    )
-    if report.truncated:
-        ids = sorted(report.truncated)
-        shown = ", ".join(map(str, ids[:10])) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
+    if report.articles:
         click.echo(
-            f"Warning: {count(sum(report.truncated.values()), 'translation')} reached the length limit "
-            f"and may be cut short: `translate review` marks them (article{'s' * (len(ids) > 1)} {shown}).",
-            err=True,
+            f"Translated {count(report.articles, 'article')}, "
+            f"{report.sentences} sentences ({report.translated} new to the model) "
+            f"in {report.seconds:.1f} s: {report.sentences_per_second:.1f} sentences/s"
         )
+    elif report.elsewhere:
+        click.echo(f"Nothing left to translate here: another run is translating {count(report.elsewhere, 'article')}.")
+    elif not report.refused:
+        click.echo("Nothing to translate: every article's Japanese is current.")
+    for line in run_warnings(report):
+        click.echo(line, err=True)
+
+
+def run_warnings(report: pipeline.RunReport) -> list[str]:
+    """The warnings and notes after a run's summary, one line each."""
+    lines = []
+    incomplete = sorted(set(report.truncated) | set(report.empty))
+    if incomplete:
+        cut, empty = sum(report.truncated.values()), sum(report.empty.values())
+        what = " and ".join(
+            part
+            for part in (
+                cut and f"{count(cut, 'translation')} reached the length limit and may be cut short",
+                empty and f"{count(empty, 'translation')} came back empty",
+            )
+            if part
+        )
+        lines.append(
+            f"Warning: {what}: `translate review` marks them and the next `translate run` retries them "
+            f"with safer decoding ({_articles(incomplete)})."
+        )
+    if report.refused:
+        longest = max(report.refused.values())
+        lines.append(
+            f"Warning: {count(len(report.refused), 'article')} not translated: more than "
+            f"{pipeline.MAX_ARTICLE_SENTENCES:,} sentences (up to {longest:,}), too long to hold at once; "
+            f"split {'its page' if len(report.refused) == 1 else 'their pages'} into several articles "
+            f"({_articles(sorted(report.refused))})."
+        )
+    if report.split:
+        lines.append(
+            f"Note: {count(report.split, 'sentence')} too long for the model whole "
+            f"{'was' if report.split == 1 else 'were'} translated in clause pieces."
+        )
+    if report.lost:
+        lines.append(f"Note: {count(report.lost, 'article')} finished by another run meanwhile.")
+    return lines
+
+
+def _articles(ids: list[int]) -> str:
+    shown = ", ".join(map(str, ids[:10])) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
+    return f"article{'s' * (len(ids) > 1)} {shown}"
 
 
 @click.command()
-@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.argument("source", type=click.File("rb"), default="-")
 @setting_options(*ENGINE_SETTINGS)
 @pass_app
 def text(app: App, source: Any, **engine: Any) -> None:
     """Translate a file (default: standard input) to standard output, line by line, in one batch.
 
+    The input is UTF-8 text of at most 4 MiB.
+
     Example:
 
         echo "The talks ended on Friday." | translate text
     """
-    lines = source.read().splitlines()
+    lines = read_text(source, getattr(source, "name", "<stdin>")).splitlines()
     for line in pipeline.translate_lines(app.engine(**engine), lines):
         click.echo(line)

@@ -11,7 +11,7 @@ Steps (each reads and writes under --work):
 
 Example:
 
-  python models/recipe/recipe.py all --config models/recipe/configs/tiny.json \\
+  python -m models.recipe all --config models/recipe/configs/tiny.json \\
       --work /tmp/recipe --out /tmp/recipe/tiny.argosmodel
 """
 
@@ -37,7 +37,7 @@ def threads() -> int:
 
 
 def step_prepare(config: dict, work: Path, corpus: Path) -> dict:
-    import data
+    from . import data
 
     settings = config["data"]
     sources = [data.Source(name, weight) for name, weight in settings["sources"].items()]
@@ -76,9 +76,9 @@ def step_train(config: dict, work: Path, device_name: str, resume: bool = False,
 
     import torch
 
-    import data
-    from model import ModelConfig
-    from train import Corpus, TrainConfig, train
+    from . import data
+    from .model import ModelConfig
+    from .train import Corpus, TrainConfig, train
 
     folder = work / "data"
     spm_model = folder / "spm.model"
@@ -86,7 +86,7 @@ def step_train(config: dict, work: Path, device_name: str, resume: bool = False,
     out = work / "train"
     initial, initial_step = None, 0
     if resume and not (out / "state.pt").exists() and package is not None and package.exists():
-        from convert import weights_from_package
+        from .convert import weights_from_package
 
         model_dict, initial, initial_step, package_spm = weights_from_package(package, work / "warm-start")
         if {k: v for k, v in model_dict.items() if k != "vocab_size"} != config["model"]:
@@ -124,7 +124,7 @@ def step_train(config: dict, work: Path, device_name: str, resume: bool = False,
 
 
 def step_pack(work: Path, out: Path) -> list[Path]:
-    from convert import pack
+    from .convert import pack
 
     return pack(
         work / "train" / "checkpoint.pt",
@@ -135,7 +135,7 @@ def step_pack(work: Path, out: Path) -> list[Path]:
 
 
 def step_export(config: dict, work: Path, parts: Path, out_file: Path) -> Path:
-    from convert import export, make_package, training_record, unpack
+    from .convert import export, make_package, training_record, unpack
 
     unpacked = unpack(sorted(parts.glob("pack.tar.*")), work / "export")
     model_dir = export(unpacked, work / "export" / "model")
@@ -160,7 +160,7 @@ def step_export(config: dict, work: Path, parts: Path, out_file: Path) -> Path:
 
 
 def step_evaluate(package: Path, dev: Path, sweep: bool, limit: int | None) -> list[dict]:
-    from evaluate import evaluate
+    from .evaluate import evaluate
 
     from translator.engine import Decoding
 
@@ -178,7 +178,9 @@ def step_evaluate(package: Path, dev: Path, sweep: bool, limit: int | None) -> l
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m models.recipe", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("step", choices=["prepare", "train", "pack", "export", "evaluate", "all"])
     parser.add_argument("--config", type=Path, default=HERE / "configs" / "base.json")
     parser.add_argument("--work", type=Path, default=HERE / "work")

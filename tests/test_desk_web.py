@@ -1,0 +1,270 @@
+"""The desk's HTTP contract: editor names, CSRF on every change, escaping, list filters, errors, concurrency."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+
+import html5lib
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from translator import editing
+from translator.app import App
+from translator.importer import save_page
+from translator.news import EditorialStatus, sentence_hash
+from translator.web import create_app
+
+from .conftest import FakeEngine, jst, page
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+HOSTILE = "<script>alert(1)</script> \"q\" 'a' & javascript:alert(2) \u202eevil"
+
+
+@pytest.fixture
+def app():
+    app = App(engine_factory=lambda config: FakeEngine())
+    with app.store(create=True) as store:
+        save_page(store, page("Talks end", ["One came. Two went.", "Three stayed."]))
+    app.translate_pending()
+    return app
+
+
+def csrf(response) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', response.text).group(1)
+
+
+def signed_in(app, name: str = "Hanako"):
+    client = create_app(app).test_client()
+    token = csrf(client.get("/desk/editor"))
+    response = client.post("/desk/editor", data={"name": name, "next": "/desk/articles/1", "csrf_token": token})
+    assert (response.status_code, response.headers["Location"]) == (302, "/desk/articles/1")
+    return client, token
+
+
+def sentence_url(source: str) -> str:
+    return f"/desk/articles/1/sentences/{sentence_hash(source)}"
+
+
+def texts(html: str, css_class: str) -> list[str]:
+    """The text of every element of this class, as a browser's parser reads it."""
+    tree = html5lib.parse(html)
+    return [
+        "".join(element.itertext())
+        for element in tree.iter()
+        if css_class in (element.get("class") or "").split()
+    ]
+
+
+@given(st.text(alphabet="ab 訳\u202e<", max_size=12), st.text(alphabet="ab 訳\u202e<", max_size=12), st.sampled_from(["word", "char"]))
+def test_a_diff_gives_back_both_texts(old, new, unit):
+    from translator.web.desk import diff
+
+    runs = diff(old, new, unit)
+    assert "".join(text for op, text in runs if op != "ins") == old
+    assert "".join(text for op, text in runs if op != "del") == new
+    assert all(text for _, text in runs)
+    assert all(not (a == "same" and b == "same") for (a, _), (b, _) in zip(runs, runs[1:]))
+
+
+def test_every_page_of_the_desk_asks_for_a_name_first(app):
+    client = create_app(app).test_client()
+    for path in ("/desk/", "/desk/articles/1", sentence_url("One came.") + "?row=2"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/desk/editor?next=/desk/")
+    token = csrf(client.get("/desk/editor"))
+    refused = client.post(sentence_url("One came."), data={"text": "x", "csrf_token": token})
+    assert refused.status_code == 403
+    assert client.post("/desk/editor", data={"name": " ", "csrf_token": token}).status_code == 400
+
+
+def test_the_name_page_sends_only_to_desk_pages(app):
+    client = create_app(app).test_client()
+    token = csrf(client.get("/desk/editor"))
+    for target in ("https://evil.example/", "//evil.example/desk/", "/desk/\\evil", "/static/x"):
+        response = client.post("/desk/editor", data={"name": "Hanako", "next": target, "csrf_token": token})
+        assert response.headers["Location"] == "/desk/"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        sentence_url("One came."),
+        sentence_url("One came.") + "/review",
+        "/desk/articles/1/approve",
+        "/desk/articles/1/publish",
+        "/desk/articles/1/unpublish",
+        "/desk/editor",
+    ],
+)
+def test_every_change_needs_the_csrf_token(app, path):
+    client, _ = signed_in(app)
+    assert client.post(path, data={"text": "x", "name": "Taro"}).status_code == 400
+    with app.store() as store:
+        assert store.audit_trail(1, "ja") == []
+
+
+def test_a_save_with_the_csrf_header_answers_with_the_new_row(app):
+    client, token = signed_in(app)
+    response = client.post(
+        sentence_url("Two went."),
+        data={"text": "二人が去った。", "row": "3"},
+        headers={"X-CSRFToken": token, "X-Requested-With": "fetch"},
+    )
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<tr class="sentence" id="s3"')
+    assert texts(response.text, "origin") == ["edited"]
+    assert texts(response.text, "text") == ["<訳>Two went."]  # the machine output beside the edit
+
+
+def test_a_form_save_returns_to_the_sentence(app):
+    client, token = signed_in(app)
+    response = client.post(sentence_url("Three stayed."), data={"text": "三人", "row": "4", "csrf_token": token})
+    assert (response.status_code, response.headers["Location"]) == (302, "/desk/articles/1#s4")
+
+
+def test_hostile_text_is_escaped_everywhere(app):
+    with app.store() as store:
+        save_page(store, page(HOSTILE, [HOSTILE], published=jst(2025, 2, 22, 9, 0)))
+    app.translate_pending()
+    client, token = signed_in(app, name="<b>Ed</b> \"x\"")
+    client.post(f"/desk/articles/2/sentences/{sentence_hash(HOSTILE)}", data={"text": HOSTILE + "編集", "csrf_token": token})
+    with app.store() as store:
+        assert store.aligned_article(2, "ja").pairs[0].target == HOSTILE + "編集"
+    for path in ("/desk/", "/desk/articles/2", f"/desk/articles/2/sentences/{sentence_hash(HOSTILE)}?row=1"):
+        html = client.get(path).text
+        assert "<script>alert" not in html and "<b>Ed</b>" not in html
+        assert 'href="javascript:' not in html
+        tree = html5lib.parse(html)
+        scripts = [element.get("src") for element in tree.iter(f"{XHTML}script")]
+        assert scripts == ["/static/desk.js"]
+    article = client.get("/desk/articles/2").text
+    assert texts(article, "english") == [HOSTILE, HOSTILE]
+    assert HOSTILE + "編集" in [
+        element.text for element in html5lib.parse(article).iter(f"{XHTML}textarea")
+    ]
+    assert texts(article, "who") == ['Editor: <b>Ed</b> "x" (change)']
+
+
+def test_the_list_filters_by_status_and_pages(app, monkeypatch):
+    from translator.web import desk
+
+    with app.store() as store:
+        for n in range(3):
+            save_page(store, page(f"Story {n}", published=jst(2025, 2, 22, 9, n)))
+        editing.edit_sentence(store, 1, "ja", sentence_hash("One came."), "一人", "Hanako")
+    client, _ = signed_in(app)
+
+    def ids(path: str) -> list[str]:
+        tree = html5lib.parse(client.get(path).text)
+        return [row.get("data-id") for row in tree.iter(f"{XHTML}tr") if row.get("data-id")]
+
+    assert ids("/desk/") == ["4", "3", "2", "1"]
+    assert ids("/desk/?status=missing") == ["4", "3", "2"]
+    assert ids("/desk/?status=edited") == ["1"]
+    assert ids("/desk/?status=published") == []
+    assert ids("/desk/?status=nonsense") == ["4", "3", "2", "1"]
+    monkeypatch.setattr(desk, "PAGE_SIZE", 3)
+    assert ids("/desk/?page=2") == ["1"]
+    assert 'rel="next"' in client.get("/desk/").text
+    with app.store() as store:
+        assert store.editorial_counts("ja") == {
+            EditorialStatus.MACHINE: 0, EditorialStatus.EDITED: 1, EditorialStatus.APPROVED: 0,
+            EditorialStatus.PUBLISHED: 0, EditorialStatus.STALE: 0, EditorialStatus.MISSING: 3,
+        }
+
+
+def test_refusals_are_pages_not_tracebacks(app):
+    client, token = signed_in(app)
+    assert client.get("/desk/articles/9").status_code == 404
+    assert client.get("/desk/articles/1/sentences/" + "0" * 64).status_code == 404
+    approve = client.post("/desk/articles/1/publish", data={"csrf_token": token})
+    assert approve.status_code == 409
+    assert texts(approve.text, "error") == ["article 1 cannot be published: approve its translation first"]
+
+
+def test_alternatives_load_the_engine_once_per_server(app):
+    built = []
+
+    def factory(config):
+        built.append(config)
+        return FakeEngine()
+
+    app = App(engine_factory=factory)
+    client, _ = signed_in(app)
+    for source in ("One came.", "Three stayed.", "One came."):
+        response = client.get(sentence_url(source) + "?row=2")
+        assert texts(response.text, "text")[:2] == [f"<訳>{source}", f"<訳2>{source}"]
+    assert len(built) == 1
+
+
+def test_alternatives_say_why_when_no_model_is_installed(app):
+    client, _ = signed_in(App())  # the real factory: no package in the test's models folder
+    response = client.get(sentence_url("One came.") + "?row=2")
+    assert response.status_code == 200
+    [problem] = texts(response.text, "error")
+    assert problem.startswith("Alternatives are unavailable: no en→ja package installed")
+
+
+def test_the_desk_saves_while_a_run_writes_the_same_database(monkeypatch):
+    """Edits through the desk while `translate run` saves 150 articles: every edit kept, no error reaches the editor."""
+    app = App(engine_factory=lambda config: FakeEngine())
+    with app.store(create=True) as store:
+        for n in range(150):
+            save_page(store, page(f"Story {n}", [f"First of {n}. Second of {n}."], published=jst(2025, 3, 1 + n // 24, n % 24, 0)))
+    client, token = signed_in(app)
+    started, failures, saved = threading.Event(), [], []
+
+    def edit_while_running() -> None:
+        started.wait(10)
+        for n in range(150):
+            article_id = n + 1
+            response = client.post(
+                f"/desk/articles/{article_id}/sentences/{sentence_hash(f'First of {n}.')}",
+                data={"text": f"{n}番目の最初", "csrf_token": token},
+            )
+            if response.status_code != 302:
+                failures.append((article_id, response.status_code, response.text[:200]))
+            if client.get(f"/desk/articles/{article_id}").status_code != 200:
+                failures.append((article_id, "read"))
+            saved.append(article_id)
+
+    desk = threading.Thread(target=edit_while_running)
+    desk.start()
+    report = app.translate_pending(on_start=lambda total: started.set(), on_article=lambda _: time.sleep(0.01))
+    during = len(saved)
+    desk.join(60)
+    assert during > 0  # the two really ran at once
+    assert failures == []
+    assert report.articles == 150 and len(saved) == 150
+    with app.store() as store:
+        for n in range(150):
+            first = store.aligned_article(n + 1, "ja").pairs[1]
+            assert (first.target, first.unedited) == (f"{n}番目の最初", f"<訳>First of {n}.")
+        assert store.db["audit"].count == 150
+
+
+def test_translate_serve_starts_the_desk(tmp_path, app):
+    """`translate serve` as a user starts it: a real process on a free loopback port, the desk behind /desk/."""
+    import os
+    import subprocess
+    import sys
+    import urllib.request
+
+    env = {**os.environ, "TRANSLATE_DB": str(app.config.db)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "translator", "serve", "--port", "0"],
+        env=env, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        line = server.stderr.readline()
+        port = re.fullmatch(r"Serving on http://127\.0\.0\.1:(\d+)/ \(Ctrl-C to stop\)\n", line).group(1)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/desk/editor", timeout=10) as response:
+            assert response.status == 200
+            assert "Who is editing?" in response.read().decode()
+    finally:
+        server.terminate()
+        server.wait(10)

@@ -1,0 +1,290 @@
+"""The editors' work on a translation: edit and review sentences, approve, publish, unpublish.
+
+Every action is one write transaction holding the change and its audit-trail
+row (Store.transaction: it waits for a batch run's article to commit
+instead of failing). What belongs to a sentence is keyed by the hash of its
+English (news.sentence_hash), so an edit stays with its sentence when the
+English around it changes, and a changed sentence starts afresh.
+
+The rules:
+- An edit keeps the run's text beside it (sentence_translations is the run's;
+  `edits` is the editors'), so `translate run` never overwrites an edit. Saving
+  the run's own text removes the edit. Any edit marks the sentence reviewed and
+  withdraws the article's approval: approval is of a text, and the text changed.
+- The editors' work is based on one version of the English (article_reviews.
+  base_hash): the one they first worked on, then the one they last approved.
+  While the English differs from it, the article is stale, and its changed
+  sentences must be reviewed before it can be approved again.
+- Approving needs a current translation and no sentence needing review
+  (SentencePair.needs_review); it marks every sentence reviewed and puts the
+  article's edited sentences into the translation memory.
+- Publishing needs an approval that holds for the English as it is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime, timezone
+from enum import StrEnum
+
+from . import memory
+from .errors import ArticleNotFound, EditorialError, SentenceNotFound
+from .news import AlignedArticle, AuditAction, Origin, Status
+from .publish import publication, publish_article, withdraw
+from .store import Store
+
+EDITOR_NAME_MAX = 60
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+
+
+class Via(StrEnum):
+    """Where an edit's text came from, as the audit trail records it."""
+
+    TYPED = "typed"
+    ALTERNATIVE = "alternative"  # one of the model's N best hypotheses
+    MEMORY = "memory"  # a translation memory entry
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def editor_name(name: str) -> str:
+    """An editor's name as the audit trail records it: stripped, 1 to EDITOR_NAME_MAX characters.
+
+    :raises EditorialError: when it is empty, too long, or holds control or
+        formatting characters (which could disguise one name as another).
+    """
+    name = name.strip()
+    if not name:
+        raise EditorialError("an editor name is required")
+    if len(name) > EDITOR_NAME_MAX:
+        raise EditorialError(f"an editor name has at most {EDITOR_NAME_MAX} characters")
+    if any(unicodedata.category(char) in ("Cc", "Cf") for char in name):
+        raise EditorialError("an editor name cannot hold control or formatting characters")
+    return name
+
+
+def sentence_text(text: str) -> str:
+    """An edited sentence as saved: one line (line breaks become spaces), without surrounding spaces."""
+    return _LINE_BREAKS.sub(" ", text).strip()
+
+
+def _content_hash(store: Store, article_id: int) -> str:
+    row = next(store.db["articles"].rows_where("id = ?", [article_id], select="content_hash", limit=1), None)
+    if row is None:
+        raise ArticleNotFound(article_id)
+    return row["content_hash"]
+
+
+def _audit(
+    store: Store,
+    article_id: int,
+    lang: str,
+    editor: str,
+    action: AuditAction,
+    content_hash: str,
+    at: str,
+    **sentence: str | None,
+) -> None:
+    store.db.execute(
+        """
+        insert into audit (article_id, lang, at, editor, action, content_hash, via, source_hash, before, after)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [
+            article_id, lang, at, editor, str(action), content_hash,
+            sentence.get("via"), sentence.get("source_hash"), sentence.get("before"), sentence.get("after"),
+        ],
+    )
+
+
+def _base_on(store: Store, article_id: int, lang: str, content_hash: str, *, withdraw_approval: bool) -> None:
+    """Record the English the editors work on (if not yet recorded); withdraw the approval if asked."""
+    store.db.execute(
+        "insert or ignore into article_reviews (article_id, lang, base_hash) values (?, ?, ?)",
+        [article_id, lang, content_hash],
+    )
+    if withdraw_approval:
+        store.db.execute(
+            "update article_reviews set approved_by = null, approved_at = null where article_id = ? and lang = ?",
+            [article_id, lang],
+        )
+
+
+def _reviewed(store: Store, article_id: int, lang: str, source_hash: str, editor: str, at: str) -> bool:
+    """Mark the sentence reviewed; True if it was not before."""
+    cursor = store.db.execute(
+        "insert or ignore into sentence_reviews (article_id, lang, source_hash, editor, reviewed_at) values (?, ?, ?, ?, ?)",
+        [article_id, lang, source_hash, editor, at],
+    )
+    return cursor.rowcount == 1
+
+
+def _sentence(store: Store, article_id: int, source_hash: str) -> tuple[str, str]:
+    """The English of the article's sentence with this hash, and the article's content hash.
+
+    :raises ArticleNotFound: / SentenceNotFound: when there is no such article or sentence.
+    """
+    row = store.db.execute(
+        """
+        select s.text, a.content_hash from articles a
+        left join sentences s on s.article_id = a.id and s.source_hash = ?
+        where a.id = ? limit 1
+        """,
+        [source_hash, article_id],
+    ).fetchone()
+    if row is None:
+        raise ArticleNotFound(article_id)
+    if row[0] is None:
+        raise SentenceNotFound(article_id, source_hash)
+    return row[0], row[1]
+
+
+def edit_sentence(
+    store: Store, article_id: int, lang: str, source_hash: str, text: str, editor: str, via: Via = Via.TYPED
+) -> bool:
+    """Save an editor's text for a sentence (made one line by `sentence_text`); True if the text changed.
+
+    Saving the text already shown only marks the sentence reviewed; saving the
+    run's own text removes the edit. Every change is in the audit trail with
+    the text before and after.
+
+    :raises ArticleNotFound: / SentenceNotFound: for a wrong article or sentence.
+    :raises EditorialError: for an unusable editor name.
+    """
+    editor, text = editor_name(editor), sentence_text(text)
+    key = [article_id, lang, source_hash]
+    with store.transaction():
+        source, content_hash = _sentence(store, article_id, source_hash)
+        run_text, edit_text = store.db.execute(
+            """
+            select (select text from sentence_translations where article_id = ?1 and lang = ?2 and source_hash = ?3),
+                   (select text from edits where article_id = ?1 and lang = ?2 and source_hash = ?3)
+            """,
+            key,
+        ).fetchone()
+        before = edit_text if edit_text is not None else run_text
+        at = _now()
+        newly_reviewed = _reviewed(store, article_id, lang, source_hash, editor, at)
+        changed = text != before
+        _base_on(store, article_id, lang, content_hash, withdraw_approval=changed)
+        if changed:
+            if text == run_text:
+                store.db.execute("delete from edits where article_id = ? and lang = ? and source_hash = ?", key)
+            else:
+                store.db.execute(
+                    """
+                    insert into edits (article_id, lang, source_hash, source, text, editor, edited_at)
+                    values (?, ?, ?, ?, ?, ?, ?)
+                    on conflict (article_id, lang, source_hash)
+                    do update set text = excluded.text, editor = excluded.editor, edited_at = excluded.edited_at
+                    """,
+                    [*key, source, text, editor, at],
+                )
+            _audit(
+                store, article_id, lang, editor, AuditAction.EDIT, content_hash, at,
+                via=via, source_hash=source_hash, before=before, after=text,
+            )
+        elif newly_reviewed:
+            _audit(store, article_id, lang, editor, AuditAction.REVIEW, content_hash, at, source_hash=source_hash)
+    return changed
+
+
+def mark_reviewed(store: Store, article_id: int, lang: str, source_hash: str, editor: str) -> bool:
+    """Confirm a sentence as it is; True if it was not reviewed before (then it is in the audit trail).
+
+    :raises ArticleNotFound: / SentenceNotFound: for a wrong article or sentence.
+    :raises EditorialError: for an unusable editor name.
+    """
+    editor = editor_name(editor)
+    with store.transaction():
+        _, content_hash = _sentence(store, article_id, source_hash)
+        at = _now()
+        if not _reviewed(store, article_id, lang, source_hash, editor, at):
+            return False
+        _base_on(store, article_id, lang, content_hash, withdraw_approval=False)
+        _audit(store, article_id, lang, editor, AuditAction.REVIEW, content_hash, at, source_hash=source_hash)
+    return True
+
+
+def approve(store: Store, article_id: int, lang: str, editor: str) -> AlignedArticle:
+    """Approve the article's translation as it is; returns the article approved.
+
+    Marks every sentence reviewed, bases the editors' work on the English as
+    it is (the article is no longer stale), and keeps its edited sentences in
+    the translation memory. Approving an approved article changes nothing.
+
+    :raises ArticleNotFound: for a wrong article.
+    :raises EditorialError: while the translation is missing or stale, or a
+        sentence needs review (changed since the editors' English, cut at the
+        length limit, or empty); or for an unusable editor name.
+    """
+    editor = editor_name(editor)
+    with store.transaction():
+        article = store.aligned_article(article_id, lang)
+        if article.status != Status.CURRENT:
+            what = "does not exist yet" if article.status == Status.MISSING else "is out of date (the English changed)"
+            raise EditorialError(f"article {article_id} cannot be approved: its translation {what}: run `translate run`")
+        pending = sum(pair.needs_review for pair in article.pairs)
+        if pending:
+            raise EditorialError(
+                f"article {article_id} cannot be approved: {pending} sentence{'s' * (pending != 1)} "
+                "still need review (changed, cut short, or empty)"
+            )
+        if article.approval is not None:
+            return article
+        content_hash, at = _content_hash(store, article_id), _now()
+        store.db["article_reviews"].upsert(
+            {"article_id": article_id, "lang": lang, "base_hash": content_hash, "approved_by": editor, "approved_at": at},
+            pk=("article_id", "lang"),
+        )
+        for pair in article.pairs:
+            _reviewed(store, article_id, lang, pair.source_hash, editor, at)
+        memory.remember(
+            store,
+            lang,
+            ((pair.source, pair.target) for pair in article.pairs if pair.origin == Origin.EDITED and pair.target),
+            editor=editor,
+            article_id=article_id,
+            at=at,
+        )
+        _audit(store, article_id, lang, editor, AuditAction.APPROVE, content_hash, at)
+        return store.aligned_article(article_id, lang)
+
+
+def publish(store: Store, article_id: int, lang: str, editor: str, *, template: str, source_lang: str = "en") -> bool:
+    """Make the approved translation live (the English page's link to it too); True if it was not live.
+
+    :raises ArticleNotFound: for a wrong article.
+    :raises EditorialError: unless an approval holds for the English as it is;
+        or for an unusable editor name.
+    """
+    editor = editor_name(editor)
+    with store.transaction():
+        article = store.aligned_article(article_id, lang)
+        if article.approval is None:
+            raise EditorialError(f"article {article_id} cannot be published: approve its translation first")
+        if lang in article.links:
+            return False
+        publish_article(store, article_id, template, source_lang, lang)
+        _audit(store, article_id, lang, editor, AuditAction.PUBLISH, _content_hash(store, article_id), _now())
+    return True
+
+
+def unpublish(store: Store, article_id: int, lang: str, editor: str) -> bool:
+    """Take the translation's page offline, its link kept for later; True if it was live.
+
+    :raises ArticleNotFound: for a wrong article.
+    :raises EditorialError: for an unusable editor name.
+    """
+    editor = editor_name(editor)
+    with store.transaction():
+        content_hash = _content_hash(store, article_id)
+        found = publication(store, article_id, lang)
+        if found is None or not found.live:
+            return False
+        withdraw(store, article_id, lang)
+        _audit(store, article_id, lang, editor, AuditAction.UNPUBLISH, content_hash, _now())
+    return True

@@ -1,0 +1,118 @@
+"""The web face: the editors' desk and the article pages, one Flask application.
+
+`create_app(app)` builds the Flask application around the same App the command
+line uses (settings, store, engine factory). Blueprints add the routes:
+`pages` (the article pages behind the "Click Here for Japanese Translation"
+link) and `desk` (review, edit, approve, publish). `server.serve` runs it with
+waitress, a production WSGI server.
+
+Safety, for every route:
+- every state change is a POST carrying a CSRF token (Flask-WTF's CSRFProtect);
+- templates auto-escape (Jinja2, Flask's default for .html);
+- a Content-Security-Policy allows this origin only: no external fonts,
+  scripts or images, and no inline script;
+- when an access token is set (required off loopback, see server.py), every
+  request must carry it, once as `?token=` (then a cookie) or as a header.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Any
+
+import flask
+from flask_wtf.csrf import CSRFProtect
+
+from ..app import App
+from ..errors import ArticleNotFound, TranslateError, TranslationUnavailable
+
+TOKEN_COOKIE = "translate_token"
+TOKEN_HEADER = "X-Translate-Token"
+CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+
+def create_app(app: App, *, token: str | None = None, secret_key: str | None = None) -> flask.Flask:
+    """The Flask application for `app`.
+
+    token: when set, every request must carry it (query `token`, cookie or the
+    X-Translate-Token header). secret_key signs sessions and CSRF tokens; a
+    random one per process by default (a restart asks editors to reload forms).
+    """
+    web = flask.Flask(__name__)
+    web.config.update(
+        SECRET_KEY=secret_key or secrets.token_hex(32),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        WTF_CSRF_TIME_LIMIT=None,  # a desk page may stay open all shift
+        TEMPLATES_AUTO_RELOAD=False,
+    )
+    web.extensions["translate_app"] = app
+    CSRFProtect(web)
+
+    if token:
+
+        @web.before_request
+        def require_token() -> Any:
+            given = (
+                flask.request.args.get("token")
+                or flask.request.headers.get(TOKEN_HEADER)
+                or flask.request.cookies.get(TOKEN_COOKIE)
+                or ""
+            )
+            if not hmac.compare_digest(given.encode(), token.encode()):
+                return flask.render_template("error.html", message="An access token is required."), 403
+            if flask.request.args.get("token"):
+                # Once accepted, the token lives in a cookie and leaves the address bar.
+                args = {k: v for k, v in flask.request.args.items() if k != "token"}
+                response = flask.redirect(flask.url_for(flask.request.endpoint, **(flask.request.view_args or {}), **args))
+                response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="Strict")
+                return response
+            return None
+
+    @web.after_request
+    def security_headers(response: flask.Response) -> flask.Response:
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    @web.errorhandler(TranslateError)
+    def translate_error(error: TranslateError) -> tuple[str, int]:
+        status = 404 if isinstance(error, (ArticleNotFound, TranslationUnavailable)) else 400
+        return flask.render_template("error.html", message=str(error)), status
+
+    @web.errorhandler(404)
+    def not_found(error: Any) -> tuple[str, int]:
+        return flask.render_template("error.html", message="Not found."), 404
+
+    @web.teardown_appcontext
+    def close_store(error: BaseException | None) -> None:
+        stack = flask.g.pop("store_stack", None)
+        if stack is not None:
+            stack.close()
+
+    from . import desk, pages
+
+    web.register_blueprint(pages.blueprint)
+    web.register_blueprint(desk.blueprint)
+    return web
+
+
+def translate_app() -> App:
+    """The App of the current Flask application."""
+    return flask.current_app.extensions["translate_app"]
+
+
+def store() -> Any:
+    """The store for this request, opened once and closed when the request ends.
+
+    :raises StoreError: when the database is missing or unusable.
+    """
+    if "store" not in flask.g:
+        import contextlib
+
+        stack = contextlib.ExitStack()
+        flask.g.store = stack.enter_context(translate_app().store())
+        flask.g.store_stack = stack
+    return flask.g.store
