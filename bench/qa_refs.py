@@ -5,7 +5,8 @@
     .venv/bin/python -m bench.qa_refs --ratios            # length-ratio percentiles (qa.LENGTH_RATIO_*)
 
 On the references every flag is a false alarm or a slip of the human translator,
-so their rate is the checks' false-alarm ceiling; the issue's target for the
+so their rate is the checks' false-alarm ceiling (except ``style``, which counts
+where the references depart from the desk's news style); the issue's target for the
 number check is under 2 per 100 sentences. Sentences are grouped into articles
 by doc_id (for the name check); the first sentence of each document is its
 headline, as in the NTREX layout. `--examples N` prints N flags per check
@@ -23,8 +24,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
-from translator.glossary import read_glossary_csv
-from translator.qa import Check, SentencePair, check_article
+from translator.glossary import read_glossary
+from translator.qa import Check, SentencePair, check_article, style_flags
 
 NTREX = REPO.parent / "shared" / "corpus" / "dev" / "ntrex-dev.tsv"
 
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         if len(japanese) != len(rows):
             print(f"{args.hyp}: {len(japanese)} lines for {len(rows)} dev sentences", file=sys.stderr)
             return 1
-    glossary = read_glossary_csv(args.glossary) if args.glossary else []
+    glossary = read_glossary(args.glossary) if args.glossary else []
 
     documents: dict[str, list[int]] = defaultdict(list)
     for index, row in enumerate(rows):
@@ -77,8 +78,8 @@ def main(argv: list[str] | None = None) -> int:
             SentencePair(rows[i]["en"].strip(), japanese[i].strip(), is_headline=(n == 0))
             for n, i in enumerate(indexes)
         ]
-        for i, flags in zip(indexes, check_article(pairs, glossary)):
-            flags_by_row[i] = flags
+        for i, pair, flags in zip(indexes, pairs, check_article(pairs, glossary)):
+            flags_by_row[i] = flags + style_flags(pair.japanese, is_headline=pair.is_headline)
 
     total = len(rows)
     flagged_rows: dict[Check, set[int]] = defaultdict(set)

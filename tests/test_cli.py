@@ -15,6 +15,7 @@ from translator.cleaning import MAX_INPUT_BYTES
 from translator.cli import cli
 from translator.errors import EngineError
 from translator.importer import article_blocks
+from translator.pipeline import post_edit
 from translator.store import Store
 
 from .conftest import SEED, FakeEngine, jst, make_archive, page
@@ -204,11 +205,42 @@ def test_show_english_has_the_link(translated):
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_show_json_shape(translated, lang):
     data = json.loads(invoke("show", "1", "--lang", lang, "--json").stdout)
-    assert list(data) == ["id", "lang", "headline", "headline_sentences", "published", "body", "link"]
+    # The Japanese lists its sentences with their QA flags; the English does not.
+    assert list(data) == ["id", "lang", "headline", "headline_sentences", "published", "body", "link"] + ["sentences"] * (lang == "ja")
     assert (data["id"], data["lang"], data["published"]) == (1, lang, "2025-02-21T18:38:00+09:00")
     assert {block["kind"] for block in data["body"]} == {"paragraph", "subheading"}
     assert all(list(block) == ["kind", "text", "sentences"] for block in data["body"])
     assert data["link"] == {"ja": "/articles/1/en", "en": "/articles/1/ja"}[lang]
+    if lang == "ja":
+        assert len(data["sentences"]) == 30 and {s["block"] for s in data["sentences"]} == set(range(30))
+        assert data["sentences"][0] == {
+            "block": 0,
+            "source": "Mexico says won't accept US 'invasion' in fight against cartels",
+            "target": "<訳>Mexico says won't accept US 'invasion' in fight against cartels",
+            "flags": [
+                {
+                    "check": "english_left",
+                    "severity": "error",
+                    "message": "English left untranslated: \"Mexico says won't accept US\"",
+                    "en_span": None,
+                    "ja_span": [3, 30],
+                },
+                {
+                    "check": "english_left",
+                    "severity": "error",
+                    "message": "English left untranslated: \"invasion' in fight against cartels\"",
+                    "en_span": None,
+                    "ja_span": [32, 66],
+                },
+                {
+                    "check": "length_ratio",
+                    "severity": "warning",
+                    "message": "the Japanese is 1.05 times the English's length: unusually long (expected 0.25-1.0)",
+                    "en_span": None,
+                    "ja_span": None,
+                },
+            ],
+        }
 
 
 def test_show_json_gives_the_sentences_in_english_and_japanese(translated):
@@ -225,7 +257,9 @@ def test_show_json_gives_the_sentences_in_english_and_japanese(translated):
     ]
     for en, ja in zip(english["body"], japanese["body"]):
         assert " ".join(en["sentences"]) == en["text"] or en["kind"] == "subheading"
-        assert ja["sentences"] == [f"<訳>{sentence}" for sentence in en["sentences"]]
+        # The run saves the engine's output in news style (pipeline.post_edit), as the block it is in.
+        headline_style = en["kind"] != "paragraph"
+        assert ja["sentences"] == [post_edit(s, f"<訳>{s}", (), headline=headline_style) for s in en["sentences"]]
         assert "".join(ja["sentences"]) == ja["text"]
     # 30 with the headline: 71 in the run's summary less the 41 headline-only articles
     assert sum(len(block["sentences"]) for block in english["body"]) == 29
@@ -270,7 +304,11 @@ def test_review_width_out_of_range_is_a_usage_error(translated):
 
 def test_list(translated):
     lines = invoke("list").stdout.splitlines()
-    assert lines[0] == " 1  2025/02/21 18:38  current  page      Mexico says won't accept US 'invasion' in fight against cartels"
+    # The fake's "Japanese" is English: QA errors and warnings in every article.
+    assert lines[0] == (
+        " 1  2025/02/21 18:38  current  73E 31W  page      Mexico says won't accept US 'invasion' in fight against cartels"
+    )
+    assert lines[1] == " 2  2025/02/21 18:37  current  1E 1W    headline  Spain's ex-football boss Luis Rubiales fined over forced kiss"
     assert len(lines) == 42
     data = json.loads(invoke("list", "--json").stdout)
     assert data[0] == {
@@ -281,6 +319,7 @@ def test_list(translated):
         "ja_status": "current",
         "ja_truncated": 0,
         "ja_empty": 0,
+        "ja_flags": {"error": 73, "warning": 31},
     }
 
 
@@ -394,7 +433,7 @@ def hostile(app, store):
 
 def test_list_show_and_review_escape_control_characters(hostile):
     listed = invoke("list").stdout
-    assert listed == f"1  2025/03/01 10:00  current  page      {HOSTILE_SHOWN}\n"
+    assert listed == f"1  2025/03/01 10:00  current  4E 4W  page      {HOSTILE_SHOWN}\n"  # with its QA counts
     shown = invoke("show", "1", "--lang", "en").stdout
     assert shown.splitlines()[:3] == [HOSTILE_SHOWN, "", f"Body {HOSTILE_SHOWN}."]
     for output in (listed, shown, invoke("show", "1").stdout, invoke("review", "1", "--width", "200").stdout):

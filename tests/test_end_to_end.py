@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from translator.style import apply_news_style
+
 from .conftest import REPO, SEED, jst, page_text
 
 TRANSLATE = [sys.executable, "-m", "translator"]
@@ -57,6 +59,9 @@ def test_runs_without_network(desk):
     # 71 sentences gave each sentence what it gets on its own.
     lines = [english["headline"], *(b["text"] for b in english["body"])]
     alone = translate("text", cwd=cwd, env=env, input="\n".join(lines) + "\n").stdout.splitlines()
+    # `text` styles every line as body text; the run styles headlines and subheadings as headlines.
+    headlines = [True, *(b["kind"] != "paragraph" for b in english["body"])]
+    alone = [apply_news_style(line, headline=headline) for line, headline in zip(alone, headlines)]
     assert alone == [japanese["headline"], *(b["text"] for b in japanese["body"])]
     assert translate("models", "list", cwd=cwd, env=env).stdout == "* translate-en_ja-tiny  en→ja  0.0.1\n"
     assert (cwd / "db" / "news.db").exists() and (cwd / "db" / "packages" / "translate-en_ja-tiny").is_dir()

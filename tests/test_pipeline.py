@@ -62,6 +62,13 @@ def test_run_translates_headline_and_body(store, fake_engine):
     assert view.headline == "<訳>Mexico says won't accept US 'invasion' in fight against cartels"
     assert view.body[10].kind == "subheading"
     assert view.body[10].text == "<訳>'Eligible for drone strikes'?"
+    # The fake's "Japanese" is English: QA says so (qa_store, at save).
+    flags = article.blocks[0].pairs[0].flags
+    assert [(f.check.value, f.severity.value) for f in flags] == [
+        ("english_left", "error"),
+        ("english_left", "error"),
+        ("length_ratio", "warning"),
+    ]
     assert article.blocks[0].pairs == (
         SentencePair(
             "Mexico says won't accept US 'invasion' in fight against cartels",
@@ -72,6 +79,7 @@ def test_run_translates_headline_and_body(store, fake_engine):
             -1.0,
             "fake-en_ja",
             "1.0",
+            flags,
         ),
     )
 

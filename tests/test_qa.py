@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from translator.glossary import GlossaryEntry, GlossaryFormatError, find_terms, read_glossary_csv
+from translator.errors import GlossaryFormatError
+from translator.glossary import GlossaryEntry, find_terms, read_glossary
 from translator.qa import (
     Check,
     Flag,
@@ -260,8 +261,8 @@ def test_find_terms_takes_plurals_and_possessives() -> None:
     assert [(entry.english, span) for entry, span in found] == [("Sheinbaum", (0, 11)), ("Sinaloa cartel", (25, 40))]
 
 
-def test_read_glossary_csv(tmp_path: Path) -> None:
-    entries = read_glossary_csv(REPO / "seeds" / "glossary.csv")
+def test_read_glossary(tmp_path: Path) -> None:
+    entries = read_glossary(REPO / "seeds" / "glossary.csv")
     assert [(e.english, e.japanese) for e in entries] == [
         ("Sheinbaum", "シェインバウム"),
         ("Rubio", "ルビオ"),
@@ -271,10 +272,10 @@ def test_read_glossary_csv(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("english,note\nRubio,x\n", encoding="utf-8")
     with pytest.raises(GlossaryFormatError, match=r"bad.csv: no column japanese"):
-        read_glossary_csv(bad)
+        read_glossary(bad)
     bad.write_text("english,japanese,note\nRubio,,x\n", encoding="utf-8")
     with pytest.raises(GlossaryFormatError, match=r"bad.csv, line 2: english and japanese are both required"):
-        read_glossary_csv(bad)
+        read_glossary(bad)
 
 
 # -- the article -------------------------------------------------------------------------
@@ -368,3 +369,12 @@ def test_qa_refs_reports_rates_and_examples(
     hyp.write_text("一行だけ\n", encoding="utf-8")
     assert qa_refs.main(["--dev", str(dev), "--hyp", str(hyp)]) == 1
     assert capsys.readouterr().err == f"{hyp}: 1 lines for 3 dev sentences\n"
+
+
+def test_a_glossary_term_left_in_latin_is_the_glossary_checks_to_report() -> None:
+    assert summary(check_sentence("Rubio agreed.", "Rubio氏は同意した。", glossary=GLOSSARY)) == [
+        ("glossary", "error", "glossary: 'Rubio' should be ルビオ")
+    ]
+    assert summary(check_sentence("He agreed.", "Rubio氏は同意した。", glossary=GLOSSARY)) == [
+        ("english_left", "warning", "name in Latin letters: 'Rubio' (write it in katakana or add it to the glossary)")
+    ]

@@ -57,10 +57,11 @@ def test_a_first_release_database_migrates_forward(tmp_path: Path):
         (SentencePair("Talks end", sentence_hash("Talks end"), "協議終了", Origin.MACHINE, False, None, "p", "1"),),
         (met, met),
     ]
-    assert [m.name for m in migrations.migrations.applied(store.db)][-6:] == [
+    assert [m.name for m in migrations.migrations.applied(store.db)][-7:] == [
         "m002_blocks_and_sentence_identity", "m003_publications", "m004_revisions", "m005_import_repairs",
         "m006_claims_and_retries",
         "m007_editing",
+        "m008_glossary_and_qa_flags",
     ]
 
 

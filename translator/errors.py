@@ -121,3 +121,19 @@ class InputTooLarge(TranslateError):
         self.source = str(source)
         self.limit = limit
         super().__init__(f"{self.source}: larger than {limit / 2**20:g} MiB, the most {what} may hold")
+
+
+class GlossaryError(TranslateError):
+    """The glossary cannot take this entry, or has no such term."""
+
+
+class GlossaryFormatError(GlossaryError):
+    """A glossary file is not CSV (english, japanese, note) or TBX with English and Japanese terms."""
+
+
+class TermNotFound(GlossaryError):
+    """The glossary has no entry for the English term."""
+
+    def __init__(self, english: str):
+        self.english = english
+        super().__init__(f"no glossary entry for {english!r}")

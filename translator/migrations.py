@@ -295,6 +295,44 @@ def m007_editing(db: Database) -> None:
     )
 
 
+@migrations()
+def m008_glossary_and_qa_flags(db: Database) -> None:
+    """The desk's glossary, the QA flags of each translated sentence, and the engine's own output.
+
+    `glossary.key` is the English term with case and spacing ignored
+    (glossary.term_key). A sentence's flags are keyed like its translation, by
+    the hash of its English, in the order qa gives them (`seq`); spans are
+    character offsets, NULL where a flag has none. `machine_text` keeps what the
+    engine wrote before post-editing (glossary, style): the MT cache reuses it,
+    so a later glossary is applied to it afresh. Rows from before this migration
+    have NULL there, and their `text` is taken as the engine's.
+    """
+    db["glossary"].create(
+        {"key": str, "english": str, "japanese": str, "note": str, "updated_at": str},
+        pk="key",
+        not_null={"english", "japanese", "note", "updated_at"},
+    )
+    db["qa_flags"].create(
+        {
+            "article_id": int,
+            "lang": str,
+            "source_hash": str,
+            "seq": int,
+            "check_name": str,  # qa.Check
+            "severity": str,  # qa.Severity
+            "message": str,
+            "en_start": int,
+            "en_end": int,
+            "ja_start": int,
+            "ja_end": int,
+        },
+        pk=("article_id", "lang", "source_hash", "seq"),
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"check_name", "severity", "message"},
+    )
+    db["sentence_translations"].add_column("machine_text", str)
+
+
 def apply(db: Database) -> None:
     """Bring `db` up to the newest schema."""
     migrations.apply(db)

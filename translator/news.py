@@ -15,7 +15,10 @@ import difflib
 import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:
+    from .qa import Flag
 
 
 class BlockKind(StrEnum):
@@ -111,6 +114,8 @@ class ArticleSummary:
     status: Status
     truncated: int = 0
     empty: int = 0
+    errors: int = 0  # QA flags of its translation, by severity (qa.Severity)
+    warnings: int = 0
 
 
 @dataclass(frozen=True)
@@ -167,7 +172,8 @@ class SentencePair:
     `source_hash` identifies the sentence within its article (`sentence_hash`).
     `target` is None while the sentence has no translation (the article's is
     missing, or was made from English without this sentence); `origin`,
-    `truncated`, `score` and the package then are None too.
+    `truncated`, `score` and the package then are None too. `flags` are the QA
+    flags of the translation (qa.py, stored by qa_store.py), in check order.
 
     What the editors' desk adds (editing.py writes it):
     - an edited sentence has origin EDITED, `target` the editor's text, `unedited`
@@ -187,6 +193,7 @@ class SentencePair:
     score: float | None = None
     package: str | None = None
     package_version: str | None = None
+    flags: tuple[Flag, ...] = ()
     unedited: str | None = None
     edited_by: str | None = None
     edited_at: str | None = None
@@ -267,6 +274,8 @@ class ArticleView:
     `published` is ISO 8601 in Japan time (+09:00); `link` is None until there is one.
     Body blocks carry their sentences, and `headline_sentences` the headline's: the
     English as segmented, or each English sentence's translation, in order.
+    `sentences` are a translation's sentence pairs, each with the index of its
+    block (0: the headline, i: body[i - 1]); empty for the original.
     """
 
     id: int
@@ -276,10 +285,16 @@ class ArticleView:
     body: tuple[Block, ...]
     link: str | None
     headline_sentences: tuple[str, ...] = ()
+    sentences: tuple[tuple[int, SentencePair], ...] = ()
 
     def as_json(self) -> dict:
-        """The `translate show --json` object; body blocks are {"kind", "text", "sentences"}."""
-        return {
+        """The `translate show --json` object; body blocks are {"kind", "text", "sentences"}.
+
+        A translation adds "sentences": {"block", "source", "target", "flags"}
+        each, a flag being {"check", "severity", "message", "en_span", "ja_span"}
+        (spans are [start, end) character offsets, or null).
+        """
+        data = {
             "id": self.id,
             "lang": self.lang,
             "headline": self.headline,
@@ -288,6 +303,17 @@ class ArticleView:
             "body": [{"kind": block.kind, "text": block.text, "sentences": list(block.sentences)} for block in self.body],
             "link": self.link,
         }
+        if self.sentences:
+            data["sentences"] = [
+                {
+                    "block": block,
+                    "source": pair.source,
+                    "target": pair.target,
+                    "flags": [flag.as_json() for flag in pair.flags],
+                }
+                for block, pair in self.sentences
+            ]
+        return data
 
 
 @dataclass(frozen=True)
@@ -320,12 +346,17 @@ class TranslatedSentence:
 
     `retried`: made by the retry with safer decoding, after the usual decoding
     gave an incomplete translation; it is not retried again.
+
+    `text` is the Japanese saved: the hypothesis post-edited (glossary, news
+    style); None saves the hypothesis as it is. The hypothesis itself is kept
+    too, for the MT cache.
     """
 
     source: str
     hypothesis: Hypothesis
     origin: Origin
     retried: bool = False
+    text: str | None = None
 
 
 def sentence_hash(text: str) -> str:

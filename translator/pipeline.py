@@ -20,11 +20,19 @@ decoding (Engine.safer). The model runs in a worker thread, so Ctrl-C stops a
 run between polls (POLL_SECONDS), not at the end of a model call. A run stopped
 at any point leaves whole articles only; the next run carries on with the rest.
 The batch only translates: publishing is publish.py's.
+
+Machine output is post-edited before it is saved (`post_edit`: the glossary's
+renderings, then Japanese news style, headlines as headlines) and checked
+(qa_store.recheck), in the article's transaction. The MT cache keeps the
+engine's own output, so a cached sentence is post-edited afresh, with the
+glossary of the day and as the block it is in now. The translation memory's
+approved text is saved as the editors approved it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import secrets
 import socket
@@ -34,12 +42,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Iterator, Sequence, TypeVar
 
-from . import memory
+from . import memory, qa_store
 from .engine import Engine, safer_of, steps_of
 from .errors import StoreError
-from .news import Hypothesis, Origin, TranslatedSentence, incomplete
+from .glossary import GlossaryEntry
+from .news import Block, BlockKind, Hypothesis, Origin, TranslatedSentence, incomplete
 from .segment import join_sentences, split_sentences
 from .store import LEASE_SECONDS, Store
+from .style import apply_news_style
+from .terms import enforce_terms
 
 T = TypeVar("T")
 
@@ -189,8 +200,11 @@ class _Run:
         the engine, in the articles' order, so the first articles finish first.
         """
         store, engine, lang = self.store, self.engine, self.lang
-        articles = {article_id: (content_hash, store.source_sentences(article_id)) for article_id, content_hash in claimed.items()}
-        sources = list(dict.fromkeys(text for _, sentences in articles.values() for text in sentences))
+        articles = {article_id: (content_hash, store.blocks(article_id)) for article_id, content_hash in claimed.items()}
+        sources = list(
+            dict.fromkeys(text for _, blocks in articles.values() for block in blocks for text in block.sentences)
+        )
+        glossary = qa_store.glossary(store)  # per chunk: the desk may change it during a run
         # The translation memory's approved text first, then the MT cache, then the model.
         remembered = memory.exact(store, set(sources), lang)
         self.report.remembered += len(remembered)
@@ -204,13 +218,13 @@ class _Run:
         )
         waiting: dict[int, int] = {}
         readers: dict[str, list[int]] = {}
-        for article_id, (_, sentences) in articles.items():
-            missing = [text for text in dict.fromkeys(sentences) if text not in done]
+        for article_id, (_, blocks) in articles.items():
+            missing = [text for text in dict.fromkeys(_sentences(blocks)) if text not in done]
             waiting[article_id] = len(missing)
             for text in missing:
                 readers.setdefault(text, []).append(article_id)
         for article_id in [a for a, count in waiting.items() if not count]:
-            self._save(article_id, articles[article_id], done)
+            self._save(article_id, articles[article_id], done, glossary)
 
         todo = [text for text in sources if text not in done]
         failed = store.failed_sources(todo, lang, engine.package, engine.package_version) if todo else set()
@@ -231,22 +245,37 @@ class _Run:
                     for article_id in readers.pop(text, ()):
                         waiting[article_id] -= 1
                         if not waiting[article_id]:
-                            self._save(article_id, articles[article_id], done)
+                            self._save(article_id, articles[article_id], done, glossary)
                 self._renew()
 
-    def _save(self, article_id: int, article: tuple[str, list[str]], done: dict[str, TranslatedSentence]) -> None:
-        content_hash, sentences = article
-        translated = [done[text] for text in dict.fromkeys(sentences)]
+    def _save(
+        self,
+        article_id: int,
+        article: tuple[str, list[Block]],
+        done: dict[str, TranslatedSentence],
+        glossary: Sequence[GlossaryEntry],
+    ) -> None:
+        """Post-edit the article's machine output, save it under this run's claim, and check it, in one transaction."""
+        content_hash, blocks = article
+        sentences = _sentences(blocks)
+        kinds: dict[str, BlockKind] = {}  # a sentence's first block decides how it is styled
+        for block in blocks:
+            for text in block.sentences:
+                kinds.setdefault(text, block.kind)
+        translated = [_post_edited(done[text], glossary, kind) for text, kind in kinds.items()]
         engine = self.engine
-        saved = self.store.save_translation(
-            article_id,
-            self.lang,
-            translated,
-            package=engine.package,
-            package_version=engine.package_version,
-            source_hash=content_hash,
-            owner=self.owner,
-        )
+        with self.store.transaction():
+            saved = self.store.save_translation(
+                article_id,
+                self.lang,
+                translated,
+                package=engine.package,
+                package_version=engine.package_version,
+                source_hash=content_hash,
+                owner=self.owner,
+            )
+            if saved:
+                qa_store.recheck(self.store, article_id, self.lang, list(glossary))
         if not saved:
             self.report.lost += 1
             return
@@ -268,6 +297,26 @@ class _Run:
         self.renewed = time.monotonic()
         with contextlib.suppress(StoreError):
             self.store.renew_claims(self.owner, self.lease_seconds)
+
+
+def _sentences(blocks: Sequence[Block]) -> list[str]:
+    """The English sentences of an article's blocks, in reading order (a repeated one each time)."""
+    return [text for block in blocks for text in block.sentences]
+
+
+def _post_edited(sentence: TranslatedSentence, glossary: Sequence[GlossaryEntry], kind: BlockKind) -> TranslatedSentence:
+    """The sentence with the text to save: the engine's output post-edited (`post_edit`);
+    the translation memory's approved text as it is."""
+    if sentence.origin == Origin.MEMORY:
+        return sentence
+    text = post_edit(sentence.source, sentence.hypothesis.text, glossary, headline=kind != BlockKind.PARAGRAPH)
+    return dataclasses.replace(sentence, text=text)
+
+
+def post_edit(source: str, machine: str, glossary: Sequence[GlossaryEntry], *, headline: bool = False) -> str:
+    """The engine's Japanese for `source` as it is saved: the glossary's renderings enforced
+    (terms.enforce_terms), then Japanese news style (style.apply_news_style; `headline`: no final 。)."""
+    return apply_news_style(enforce_terms(source, machine, glossary), headline=headline)
 
 
 def steps(
@@ -311,7 +360,9 @@ def _in_worker(call: Callable[[], T], tick: Callable[[], None] | None) -> T:
 
 
 def translate_lines(engine: Engine, lines: Sequence[str], lang: str = "ja") -> list[str]:
-    """Each line split into sentences, all translated in one batch, joined back per line.
+    """Each line split into sentences, all translated in one batch, post-edited as body text, joined back per line.
+
+    No glossary: it is the database's, and this needs none.
 
     :raises PackageError, EngineError: as `Engine.translate`; Ctrl-C stops it within POLL_SECONDS.
     """
@@ -319,5 +370,5 @@ def translate_lines(engine: Engine, lines: Sequence[str], lang: str = "ja") -> l
     unique = sorted({sentence for sentences in split for sentence in sentences})
     translated: dict[str, str] = {}
     for step in steps(engine, unique):
-        translated.update((unique[index], hypothesis.text) for index, hypothesis in step)
+        translated.update((unique[index], post_edit(unique[index], hypothesis.text, ())) for index, hypothesis in step)
     return [join_sentences([translated[s] for s in sentences], lang) for sentences in split]

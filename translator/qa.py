@@ -17,8 +17,9 @@ The checks, and what each accepts:
   are not read; ":00" minutes are not required (10 a.m. is 午前10時).
 - ``english_left``: Latin-letter words in the Japanese other than acronyms
   (two or more capitals: EU, U.S., C-SPAN), single capitals (initials: ジョン・F・
-  ケネディ), units after a number (5km), web addresses and handles, and the words
-  the glossary's Japanese contains. A lowercase word is an error (left
+  ケネディ), units after a number (5km), web addresses and handles, the words
+  the glossary's Japanese contains, and the words of the sentence's glossary
+  terms (the glossary check reports those). A lowercase word is an error (left
   untranslated); a capitalised one a warning (a name: add it to the glossary or
   write it in katakana).
 - ``repetition``: the output loops: a piece repeated back to back (5 times for one
@@ -33,6 +34,9 @@ The checks, and what each accepts:
 - ``glossary``: a glossary term in the English whose Japanese is not in the Japanese.
 - ``name_consistency`` (article only): one English name transliterated in more
   than one way across the article's sentences (シムズ here, シムス there).
+- ``style`` (`style_flags`, apart from the checks above): where the Japanese
+  departs from the news style (style.py), a warning per place, with the fix.
+  Machine output is saved in style, so this catches editors' edits.
 
 Rates of every check on the NTREX dev references: `bench/qa_refs.py`.
 """
@@ -52,6 +56,8 @@ from typing import NamedTuple
 import jaconv
 
 from .glossary import GlossaryEntry, find_terms, latin_words
+from .style import style_issues
+from .terms import renderings
 
 
 class Check(str, Enum):
@@ -63,6 +69,7 @@ class Check(str, Enum):
     LENGTH_RATIO = "length_ratio"
     GLOSSARY = "glossary"
     NAME_CONSISTENCY = "name_consistency"
+    STYLE = "style"
 
 
 class Severity(str, Enum):
@@ -79,6 +86,16 @@ class Flag:
     message: str
     en_span: tuple[int, int] | None = None
     ja_span: tuple[int, int] | None = None
+
+    def as_json(self) -> dict:
+        """{"check", "severity", "message", "en_span", "ja_span"}; a span is [start, end] or null."""
+        return {
+            "check": self.check.value,
+            "severity": self.severity.value,
+            "message": self.message,
+            "en_span": list(self.en_span) if self.en_span else None,
+            "ja_span": list(self.ja_span) if self.ja_span else None,
+        }
 
 
 class SentencePair(NamedTuple):
@@ -308,8 +325,11 @@ def _allowed_latin(word: str, after_digit: bool, glossary_words: frozenset[str])
     )
 
 
-def _check_english_left(japanese: str, glossary: Sequence[GlossaryEntry]) -> list[Flag]:
-    glossary_words = latin_words(glossary)
+def _check_english_left(english: str, japanese: str, glossary: Sequence[GlossaryEntry]) -> list[Flag]:
+    # The glossary's Latin Japanese ("X") is allowed; the sentence's glossary terms left
+    # in Latin letters are the glossary check's to report, with the rendering to use.
+    terms = {word for entry, _ in find_terms(english, glossary) for word in entry.english.split()}
+    glossary_words = latin_words(glossary) | terms
     text = _to_halfwidth(japanese)
     flags = []
     for run in _LATIN_RUN.finditer(text):
@@ -454,55 +474,30 @@ def check_sentence(
         return completeness
     return (
         _check_numbers(english, japanese)
-        + _check_english_left(japanese, glossary)
+        + _check_english_left(english, japanese, glossary)
         + _check_repetition(english, japanese)
         + completeness
         + _check_glossary(english, japanese, glossary)
     )
 
 
+def style_flags(japanese: str, *, is_headline: bool = False) -> list[Flag]:
+    """Warnings where `japanese` departs from the news style (`style.style_issues`), one per place.
+
+    Each message names the rule and the suggested text; `ja_span` is the place.
+    Empty exactly when `style.apply_news_style` would leave the text unchanged.
+    """
+    return [
+        Flag(Check.STYLE, Severity.WARNING, f"style: {issue.message}", ja_span=(issue.start, issue.end))
+        for issue in style_issues(japanese, headline=is_headline)
+    ]
+
+
 # -- names across an article -----------------------------------------------------------
 
-_EN_NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?\b")
-_KATAKANA_WORD = re.compile(r"[ァ-ヺー]{2,}")
-# Below this similarity (0-1, difflib ratio of the sound keys) a katakana word is not
-# taken for a rendering of an English name; tuned on the NTREX dev references.
-NAME_MATCH_THRESHOLD = 0.8
 # Two renderings of one name are flagged only when they are this alike as katakana
 # (difflib ratio): otherwise one of the two matches was a different word.
 NAME_VARIANT_THRESHOLD = 0.6
-
-
-def _sound_key(latin: str) -> str:
-    """A rough consonant skeleton shared by an English name and its katakana's romaji."""
-    key = latin.lower()
-    for source, target in (
-        ("ph", "f"), ("th", "s"), ("ck", "k"), ("qu", "k"), ("x", "ks"), ("ch", "t"), ("sh", "s"),
-        ("ce", "se"), ("ci", "si"),
-        ("ts", "s"), ("dz", "z"), ("j", "z"), ("c", "k"), ("q", "k"), ("l", "r"), ("v", "b"),
-        ("w", ""), ("y", ""), ("h", ""), ("z", "s"), ("-", ""),
-    ):  # fmt: skip
-        key = key.replace(source, target)
-    key = re.sub(r"[aeiou]", "", key)
-    return re.sub(r"(.)\1+", r"\1", key)
-
-
-def _katakana_key(word: str) -> str:
-    return _sound_key(jaconv.kana2alphabet(jaconv.kata2hira(word)))
-
-
-def _renderings(english: str, japanese: str) -> dict[str, str]:
-    """English name → the katakana word that best renders it in this sentence (when one clearly does)."""
-    words = {m.group() for m in _KATAKANA_WORD.finditer(japanese)}
-    found = {}
-    for name in {m.group() for m in _EN_NAME.finditer(english)}:
-        key = _sound_key(name)
-        if len(key) < 2:
-            continue
-        scored = sorted(((SequenceMatcher(None, key, _katakana_key(w)).ratio(), w) for w in words), reverse=True)
-        if scored and scored[0][0] >= NAME_MATCH_THRESHOLD and (len(scored) == 1 or scored[1][0] < scored[0][0]):
-            found[name] = scored[0][1]
-    return found
 
 
 def _variants(a: str, b: str) -> bool:
@@ -516,7 +511,7 @@ def _check_names(pairs: Sequence[SentencePair]) -> list[list[Flag]]:
     first: dict[str, tuple[str, int]] = {}
     flags: list[list[Flag]] = [[] for _ in pairs]
     for index, pair in enumerate(pairs):
-        for name, word in sorted(_renderings(pair.english, pair.japanese).items()):
+        for name, word in sorted(renderings(pair.english, pair.japanese).items()):
             if name not in first:
                 first[name] = (word, index)
             elif word != first[name][0] and _variants(word, first[name][0]):

@@ -38,11 +38,13 @@ def article_view(article: AlignedArticle, lang: str) -> ArticleView:
         sentences = [tuple(pair.source for pair in block.pairs) for block in article.blocks]
         texts = [block.text for block in article.blocks]
         other = article.lang
+        pairs = ()
     else:
         require_current(article)
         sentences = [tuple(pair.target or "" for pair in block.pairs) for block in article.blocks]
         texts = [join_sentences(block_sentences, lang) for block_sentences in sentences]
         other = article.source_lang
+        pairs = tuple((index, pair) for index, block in enumerate(article.blocks) for pair in block.pairs)
     return ArticleView(
         article.id,
         lang,
@@ -54,6 +56,7 @@ def article_view(article: AlignedArticle, lang: str) -> ArticleView:
         ),
         article.links.get(other),
         sentences[0],
+        pairs,
     )
 
 
@@ -75,7 +78,8 @@ def render_text(view: ArticleView) -> str:
 
 def list_json(articles: list[ArticleSummary]) -> list[dict]:
     """The `translate list --json` array; `ja_status` is the Japanese translation's Status,
-    `ja_truncated` and `ja_empty` count its sentences cut at the length limit or empty."""
+    `ja_truncated` and `ja_empty` count its sentences cut at the length limit or empty, and
+    `ja_flags` the number of its QA flags by severity."""
     return [
         {
             "id": a.id,
@@ -85,19 +89,23 @@ def list_json(articles: list[ArticleSummary]) -> list[dict]:
             "ja_status": a.status,
             "ja_truncated": a.truncated,
             "ja_empty": a.empty,
+            "ja_flags": {"error": a.errors, "warning": a.warnings},
         }
         for a in articles
     ]
 
 
 def render_list(articles: list[ArticleSummary]) -> str:
-    """One line per article: id, time, translation status, page or headline only, headline (terminal-safe);
-    then, if any, how many translated sentences are cut or empty: `[2 cut, 1 empty]`."""
+    """One line per article: id, time, translation status, QA errors and warnings ("2E 0W"),
+    page or headline only, headline (terminal-safe); then, if any, how many translated
+    sentences are cut or empty: `[2 cut, 1 empty]`."""
     width = len(str(max((a.id for a in articles), default=0)))
+    flags = [f"{a.errors}E {a.warnings}W" for a in articles]
+    flags_width = max(map(len, flags), default=0)
     return "\n".join(
-        f"{a.id:>{width}}  {journal_time(a.published)}  {a.status:<7}  "
+        f"{a.id:>{width}}  {journal_time(a.published)}  {a.status:<7}  {counts:<{flags_width}}  "
         f"{'page' if a.full_page else 'headline':<8}  {terminal_safe(a.headline)}{_incomplete(a)}"
-        for a in articles
+        for a, counts in zip(articles, flags)
     )
 
 

@@ -1,7 +1,8 @@
 """English and its translation side by side, sentence by sentence, for editors.
 
 Widths are measured in terminal columns (wcwidth): a Japanese character takes two.
-A translation cut at the engine's length limit is marked under it.
+A translation cut at the engine's length limit is marked under it, and so is
+each of its QA flags (qa.py), as "error: …" or "warning: …".
 
 What the article holds cannot act on the terminal or the layout: every text is made
 terminal-safe (`cleaning.terminal_safe`: control characters and bidi embeddings,
@@ -25,6 +26,7 @@ import wcwidth
 from .cleaning import terminal_safe
 from .journal import journal_time
 from .news import AlignedArticle, BlockKind
+from .qa import Check
 from .reading import require_current
 
 SEPARATOR = " │ "
@@ -178,4 +180,7 @@ def render_review(article: AlignedArticle, width: int) -> str:
             lines += _pair(pair.source, pair.target or "", left, right)
             if pair.truncated:
                 lines += _pair("", TRUNCATED, left, right)
+            for flag in pair.flags:
+                if not (pair.truncated and flag.check is Check.TRUNCATED):  # the row above says it
+                    lines += _pair("", f"{flag.severity.value}: {flag.message}", left, right)
     return "\n".join(lines)

@@ -28,6 +28,7 @@ from sqlite_utils import Database
 from . import migrations
 from .cleaning import Cleaned
 from .errors import ArticleNotFound, StoreError
+from .qa import Check, Flag, Severity
 from .news import (
     AlignedArticle,
     AlignedBlock,
@@ -397,11 +398,17 @@ class Store:
     # Status ---------------------------------------------------------------------
 
     def articles(self, lang: str) -> list[ArticleSummary]:
-        """Every article, newest first, with the status of its translation into `lang`
-        and how many of its translated sentences are cut or empty (news.incomplete)."""
+        """Every article, newest first, with the status of its translation into `lang`,
+        how many of its translated sentences are cut or empty (news.incomplete), and
+        its QA flag counts.
+
+        Flags count for the sentences the article has now (a stale translation's
+        flags on English since replaced do not).
+        """
         sql = f"""
             select a.id, a.headline, a.published, a.full_page, {_STATUS} as status,
-                   coalesce(f.truncated, 0) as truncated, coalesce(f.empty, 0) as empty
+                   coalesce(f.truncated, 0) as truncated, coalesce(f.empty, 0) as empty,
+                   coalesce(q.errors, 0) as errors, coalesce(q.warnings, 0) as warnings
             from articles a {_STATUS_JOIN}
             left join (
                 select st.article_id, sum(st.truncated = 1) as truncated, sum(st.truncated = 0) as empty
@@ -409,14 +416,24 @@ class Store:
                 where st.lang = ? and {_INCOMPLETE}
                 group by st.article_id
             ) f on f.article_id = a.id
+            left join (
+                select q.article_id,
+                       sum(q.severity = '{Severity.ERROR.value}') as errors,
+                       sum(q.severity = '{Severity.WARNING.value}') as warnings
+                from qa_flags q
+                where q.lang = ? and exists (
+                    select 1 from sentences s where s.article_id = q.article_id and s.source_hash = q.source_hash
+                )
+                group by q.article_id
+            ) q on q.article_id = a.id
             order by a.published desc, a.id desc
         """
         return [
             ArticleSummary(
                 row["id"], row["headline"], row["published"], bool(row["full_page"]), Status(row["status"]),
-                row["truncated"], row["empty"],
+                row["truncated"], row["empty"], row["errors"], row["warnings"],
             )
-            for row in self.db.query(sql, [lang, lang])
+            for row in self.db.query(sql, [lang, lang, lang])
         ]
 
     def pending(self, lang: str) -> dict[int, str]:
@@ -527,6 +544,7 @@ class Store:
                 row["lang"]: row["url"]
                 for row in self.db["publications"].rows_where("article_id = ? and withdrawn_at is null", [article_id])
             }
+            flags = self.flags(article_id, lang)
             base_hash = header["base_hash"]
             baseline = (
                 self.revision(article_id, base_hash)
@@ -541,7 +559,8 @@ class Store:
         sentence_rows = [row for row in rows if row["source"] is not None]  # a block without sentences still shows
         changes = _changes([row["source"] for row in sentence_rows], baseline)
         pairs = {
-            id(row): _pair(row, translation, (i in changes, changes.get(i))) for i, row in enumerate(sentence_rows)
+            id(row): _pair(row, translation, (i in changes, changes.get(i)), flags.get(row["source_hash"], ()))
+            for i, row in enumerate(sentence_rows)
         }
         blocks: dict[int, tuple[BlockKind, str, list[SentencePair]]] = {}
         for row in rows:
@@ -741,7 +760,8 @@ class Store:
         """The machine-translation cache: earlier output of the same package for these English sentences.
 
         Only the engine's complete output is cached (never an editor's text, never
-        a translation cut at the length limit or empty: news.incomplete): English → Hypothesis.
+        a translation cut at the length limit or empty: news.incomplete), as the
+        engine wrote it, before post-editing: English → Hypothesis.
         """
         found: dict[str, Hypothesis] = {}
         for row in self._machine_rows(sources, lang, package, package_version, f"not {_INCOMPLETE}"):
@@ -763,7 +783,8 @@ class Store:
                 marks = ", ".join("?" * len(chunk))
                 yield from self.db.query(
                     f"""
-                    select st.source, st.text, st.truncated, st.score, st.pieces from sentence_translations st
+                    select st.source, coalesce(st.machine_text, st.text) as text, st.truncated, st.score, st.pieces
+                    from sentence_translations st
                     join translations t on t.article_id = st.article_id and t.lang = st.lang
                     where st.lang = ? and t.package = ? and t.package_version = ?
                       and st.origin in ('{Origin.MACHINE}', '{Origin.CACHED}')
@@ -807,12 +828,13 @@ class Store:
             conn.executemany(
                 """
                 insert or ignore into sentence_translations
-                    (article_id, lang, source_hash, source, text, origin, truncated, score, retried, pieces)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    (article_id, lang, source_hash, source, text, machine_text, origin, truncated, score, retried, pieces)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 (
                     (
-                        article_id, lang, sentence_hash(s.source), s.source, s.hypothesis.text, str(s.origin),
+                        article_id, lang, sentence_hash(s.source), s.source,
+                        s.hypothesis.text if s.text is None else s.text, s.hypothesis.text, str(s.origin),
                         int(s.hypothesis.truncated), s.hypothesis.score, int(s.retried), s.hypothesis.pieces,
                     )
                     for s in sentences
@@ -832,6 +854,48 @@ class Store:
         return True
 
 
+    # QA flags (qa.py; computed and kept current by qa_store.py) -----------------
+
+    def flags(self, article_id: int, lang: str) -> dict[str, tuple[Flag, ...]]:
+        """The article's QA flags in `lang`: sentence hash → its flags, in check order."""
+        found: dict[str, list[Flag]] = {}
+        for row in self.db["qa_flags"].rows_where(
+            "article_id = ? and lang = ?", [article_id, lang], order_by="source_hash, seq"
+        ):
+            found.setdefault(row["source_hash"], []).append(
+                Flag(
+                    Check(row["check_name"]),
+                    Severity(row["severity"]),
+                    row["message"],
+                    _span(row["en_start"], row["en_end"]),
+                    _span(row["ja_start"], row["ja_end"]),
+                )
+            )
+        return {source_hash: tuple(flags) for source_hash, flags in found.items()}
+
+    def save_flags(self, article_id: int, lang: str, flags: dict[str, Sequence[Flag]]) -> None:
+        """Replace the article's QA flags in `lang` with `flags` (sentence hash → flags), in one transaction."""
+        with self.transaction():
+            self.db["qa_flags"].delete_where("article_id = ? and lang = ?", [article_id, lang])
+            self.db["qa_flags"].insert_all(
+                {
+                    "article_id": article_id,
+                    "lang": lang,
+                    "source_hash": source_hash,
+                    "seq": seq,
+                    "check_name": flag.check.value,
+                    "severity": flag.severity.value,
+                    "message": flag.message,
+                    "en_start": flag.en_span[0] if flag.en_span else None,
+                    "en_end": flag.en_span[1] if flag.en_span else None,
+                    "ja_start": flag.ja_span[0] if flag.ja_span else None,
+                    "ja_end": flag.ja_span[1] if flag.ja_span else None,
+                }
+                for source_hash, sentence_flags in flags.items()
+                for seq, flag in enumerate(sentence_flags)
+            )
+
+
 def _article(row: dict) -> Article:
     return Article(row["id"], row["headline"], row["published"], bool(row["full_page"]), row["content_hash"])
 
@@ -846,8 +910,11 @@ def _changes(sources: list[str], baseline: list[Block] | None) -> dict[int, str 
     return {i: replaced.get(i) for i, text in enumerate(sources) if text not in kept}
 
 
-def _pair(row: dict, translation: TranslationInfo | None, change: tuple[bool, str | None]) -> SentencePair:
-    """A row of aligned_article's query as a SentencePair; `change` is (changed, previous_source).
+def _pair(
+    row: dict, translation: TranslationInfo | None, change: tuple[bool, str | None], flags: tuple[Flag, ...]
+) -> SentencePair:
+    """A row of aligned_article's query as a SentencePair; `change` is (changed, previous_source),
+    `flags` the sentence's QA flags.
 
     An editor's text replaces the run's, whose truncation, score and package
     then describe nothing shown and are left out; the run's text stays as `unedited`.
@@ -863,10 +930,11 @@ def _pair(row: dict, translation: TranslationInfo | None, change: tuple[bool, st
             unedited=row["target"],
             edited_by=row["editor"],
             edited_at=row["edited_at"],
+            flags=flags,
             **review,
         )
     if row["target"] is None:
-        return SentencePair(row["source"], row["source_hash"], **review)
+        return SentencePair(row["source"], row["source_hash"], flags=flags, **review)
     return SentencePair(
         row["source"],
         row["source_hash"],
@@ -876,8 +944,13 @@ def _pair(row: dict, translation: TranslationInfo | None, change: tuple[bool, st
         row["score"],
         translation.package if translation else None,
         translation.package_version if translation else None,
+        flags=flags,
         **review,
     )
+
+
+def _span(start: int | None, end: int | None) -> tuple[int, int] | None:
+    return None if start is None or end is None else (start, end)
 
 
 @contextlib.contextmanager

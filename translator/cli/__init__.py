@@ -1,7 +1,8 @@
 """The `translate` command: parse, call the library, echo. Nothing else lives here.
 
 The group builds the App (settings, store, engine factory) that every command
-receives; the commands live by subject in articles.py, translate.py and models.py.
+receives; the commands live by subject in articles.py, translate.py, models.py
+and glossary.py.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import click
 from ..app import App
 from .articles import import_, list_, review_, show
 from .common import GROUP_SETTINGS, TranslateGroup, setting_options
+from .glossary import glossary
 from .models import models
 from .translate import run, text
 from .web import publish, serve
@@ -33,5 +35,5 @@ def cli(ctx: click.Context, **flags: Any) -> None:
     ctx.obj = ctx.ensure_object(App).with_flags(flags)
 
 
-for command in (import_, run, show, list_, review_, text, models, serve, publish):
+for command in (import_, run, show, list_, review_, text, models, serve, publish, glossary):
     cli.add_command(command)

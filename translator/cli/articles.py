@@ -60,6 +60,8 @@ def import_(app: App, paths: tuple[Path, ...]) -> None:
 def show(app: App, article_id: int, lang: str, as_json: bool) -> None:
     """Print an article in Japanese or in its English original.
 
+    With --json, the Japanese also lists its sentences, each with its QA flags.
+
     Example:
 
         translate show 1 --lang ja --json
@@ -79,7 +81,8 @@ def show(app: App, article_id: int, lang: str, as_json: bool) -> None:
 def list_(app: App, as_json: bool) -> None:
     """List articles, newest first, with the status of their Japanese.
 
-    Status is current, stale (the English changed since) or missing.
+    Status is current, stale (the English changed since) or missing; then the
+    QA errors and warnings of the Japanese ("2E 5W": `translate review` shows them).
 
     Example:
 
@@ -100,7 +103,8 @@ def list_(app: App, as_json: bool) -> None:
 def review_(app: App, article_id: int, width: int | None) -> None:
     """Show English and Japanese side by side, sentence by sentence.
 
-    Translations cut at the length limit are marked.
+    Translations cut at the length limit are marked, and so is each QA flag
+    (numbers, English left, glossary, style, ...), under its sentence.
 
     Example:
 

@@ -1,0 +1,202 @@
+"""QA in the store: the glossary kept, machine output post-edited at save, flags stored and kept current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from translator import pipeline, qa_store
+from translator.errors import GlossaryError, GlossaryFormatError, TermNotFound
+from translator.glossary import GlossaryEntry
+from translator.importer import save_page
+from translator.news import Hypothesis, Origin, sentence_hash
+from translator.qa_store import GlossaryImport, TermChange
+
+from .conftest import REPO, page, subheading
+
+SEED_GLOSSARY = REPO / "seeds" / "glossary.csv"
+
+
+class DictEngine:
+    """A model that knows a few sentences (their Japanese as given) and marks the rest."""
+
+    package, package_version = "dict", "1"
+
+    def __init__(self, known: dict[str, str]):
+        self.known = known
+        self.calls: list[list[str]] = []
+
+    def translate(self, sentences):
+        self.calls.append(list(sentences))
+        return [Hypothesis(self.known.get(s, f"<訳>{s}"), False, -1.0) for s in sentences]
+
+
+MACHINE = {
+    "Sheinbaum rejects US invasion": "シャインバウム氏、米国の侵略を拒否。",
+    "Sheinbaum said 480,000 people were killed.": "シャインバウム氏は、480,000人が殺されたと述べた。",
+    "Rubio agreed.": "Rubio氏は同意した。",
+    "Talks go on": "協議は続く。",
+    "Sheinbaum met Rubio on Friday.": "シェインバウム氏は金曜日にルビオ氏と会った。",
+}
+
+
+@pytest.fixture
+def article(store):
+    save_page(
+        store,
+        page(
+            "Sheinbaum rejects US invasion",
+            ["Sheinbaum said 480,000 people were killed. Rubio agreed.", subheading("Talks go on")],
+        ),
+    )
+    return 1
+
+
+def texts(store, article_id=1):
+    return [(p.target, [(f.check.value, f.severity.value) for f in p.flags])
+            for b in store.aligned_article(article_id, "ja").blocks for p in b.pairs]  # fmt: skip
+
+
+# -- the glossary ---------------------------------------------------------------------------------
+
+
+def test_add_list_remove(store) -> None:
+    assert qa_store.add_term(store, " Rubio ", "ルビオ", "US secretary of state") == (
+        GlossaryEntry("Rubio", "ルビオ", "US secretary of state"),
+        TermChange.ADDED,
+    )
+    assert qa_store.add_term(store, "rubio", "ルビオ", "")[1] == TermChange.UPDATED
+    assert qa_store.add_term(store, "rubio", " ルビオ ")[1] == TermChange.UNCHANGED
+    assert qa_store.add_term(store, "RUBIO", "ルビオ")[1] == TermChange.UPDATED  # capitals only: matched as written
+    qa_store.add_term(store, "rubio", "ルビオ")
+    qa_store.add_term(store, "Abe", "安倍")
+    assert qa_store.glossary(store) == [GlossaryEntry("Abe", "安倍"), GlossaryEntry("rubio", "ルビオ")]
+    assert qa_store.remove_term(store, "  RUBIO") == GlossaryEntry("rubio", "ルビオ")
+    with pytest.raises(TermNotFound, match=r"^no glossary entry for 'Rubio'$"):
+        qa_store.remove_term(store, "Rubio")
+    with pytest.raises(GlossaryError, match="^english and japanese are both required$"):
+        qa_store.add_term(store, "Rubio", "")
+    assert qa_store.glossary(store) == [GlossaryEntry("Abe", "安倍")]
+
+
+def test_import_and_export(store, tmp_path: Path) -> None:
+    qa_store.add_term(store, "Abe", "安倍")
+    qa_store.add_term(store, "Rubio", "ルビオー")
+    assert qa_store.import_glossary(store, SEED_GLOSSARY) == GlossaryImport(
+        added=3, updated=1, unchanged=0, removed=0, articles_rechecked=0
+    )
+    assert qa_store.import_glossary(store, SEED_GLOSSARY) == GlossaryImport(0, 0, 4, 0, 0)
+    assert [e.english for e in qa_store.glossary(store)] == [
+        "Abe", "Jalisco New Generation cartel", "Rubio", "Sheinbaum", "Sinaloa cartel",
+    ]  # fmt: skip
+    assert qa_store.import_glossary(store, SEED_GLOSSARY, replace=True).removed == 1
+    exported = tmp_path / "out.tbx"
+    exported.write_text(qa_store.export_glossary(store, "tbx")[0], encoding="utf-8")
+    assert qa_store.export_glossary(store, "csv")[0].splitlines()[1:] == [
+        "Jalisco New Generation cartel,ハリスコ新世代カルテル,Mexican drug trafficking organization (Cártel de Jalisco Nueva Generación)",
+        'Rubio,ルビオ,"Marco Rubio, US secretary of state"',
+        'Sheinbaum,シェインバウム,"Claudia Sheinbaum, president of Mexico"',
+        "Sinaloa cartel,シナロア・カルテル,Mexican drug trafficking organization (Cártel de Sinaloa)",
+    ]
+    qa_store.remove_term(store, "Rubio")
+    assert qa_store.import_glossary(store, exported).added == 1
+
+
+def test_a_bad_file_changes_nothing(store, tmp_path: Path) -> None:
+    qa_store.add_term(store, "Abe", "安倍")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("english,japanese\nRubio,ルビオ\nSheinbaum,\n", encoding="utf-8")
+    with pytest.raises(GlossaryFormatError, match="bad.csv, line 3: english and japanese are both required"):
+        qa_store.import_glossary(store, bad, replace=True)
+    assert qa_store.glossary(store) == [GlossaryEntry("Abe", "安倍")]
+
+
+# -- machine output, post-edited at save ----------------------------------------------------------
+
+
+def test_run_enforces_the_glossary_and_the_style(store, article) -> None:
+    qa_store.import_glossary(store, SEED_GLOSSARY)
+    pipeline.run(store, lambda: DictEngine(MACHINE))
+    assert texts(store) == [
+        ("シェインバウム氏、米国の侵略を拒否", []),  # name enforced; a headline has no final 。
+        ("シェインバウム氏は、48万人が殺されたと述べた。", []),  # 480,000 → 48万
+        ("ルビオ氏は同意した。", []),  # left in Latin letters, then enforced
+        ("協議は続く", []),  # a subheading is styled as a headline
+    ]
+    # The engine's own output is what the MT cache keeps.
+    rows = store.db.execute("select text, machine_text from sentence_translations order by rowid").fetchall()
+    assert rows[0] == ("シェインバウム氏、米国の侵略を拒否", "シャインバウム氏、米国の侵略を拒否。")
+
+
+def test_the_cache_is_post_edited_afresh(store, article) -> None:
+    pipeline.run(store, lambda: DictEngine(MACHINE))  # no glossary yet
+    assert texts(store)[2] == ("Rubio氏は同意した。", [("english_left", "warning")])
+    qa_store.add_term(store, "Rubio", "ルビオ")
+    assert texts(store)[2] == ("Rubio氏は同意した。", [("glossary", "error")])  # rechecked, not rewritten
+    # A new article with the same sentence: from the cache, post-edited with today's glossary.
+    save_page(store, page("Talks go on", ["Rubio agreed."]))
+    engine = DictEngine(MACHINE)
+    pipeline.run(store, lambda: engine)
+    assert [s for call in engine.calls for s in call] == []
+    article = store.aligned_article(2, "ja")
+    assert [(p.target, p.origin) for b in article.blocks for p in b.pairs] == [
+        ("協議は続く", Origin.CACHED),
+        ("ルビオ氏は同意した。", Origin.CACHED),
+    ]
+    # A headline's translation reused in a paragraph keeps its 。: the cache holds the engine's output.
+    save_page(store, page("Rubio agreed.", ["Talks go on"]))
+    pipeline.run(store, lambda: engine)
+    assert [(p.target, p.origin) for b in store.aligned_article(3, "ja").blocks for p in b.pairs] == [
+        ("ルビオ氏は同意した", Origin.CACHED),
+        ("協議は続く。", Origin.CACHED),
+    ]
+
+
+# -- flags kept current ------------------------------------------------------------------------------
+
+
+def test_glossary_changes_recheck_the_articles_they_touch(store, article) -> None:
+    save_page(store, page("Talks go on", ["Sheinbaum met Rubio on Friday."]))
+    pipeline.run(store, lambda: DictEngine(MACHINE))
+    assert texts(store, 2) == [("協議は続く", []), ("シェインバウム氏は金曜日にルビオ氏と会った。", [])]
+    _, change = qa_store.add_term(store, "Friday", "金曜")
+    assert change == TermChange.ADDED
+    assert texts(store, 2)[1][1] == []  # 金曜日 holds 金曜
+    qa_store.add_term(store, "Sheinbaum", "シェインボーム")
+    assert texts(store, 1)[0][1] == [("glossary", "error")]
+    assert texts(store, 2)[1][1] == [("glossary", "error")]
+    # Article 1: two sentences name Sheinbaum, and Rubio is in Latin letters.
+    assert [(a.id, a.errors, a.warnings) for a in store.articles("ja")] == [(2, 1, 0), (1, 2, 1)]
+    qa_store.remove_term(store, "sheinbaum")
+    assert texts(store, 2)[1][1] == []
+    summary = qa_store.import_glossary(store, SEED_GLOSSARY)
+    assert summary.articles_rechecked == 2  # both name Sheinbaum or Rubio
+
+
+EDITED = "Sheinbaum said 480,000 people were killed."
+
+
+def test_recheck_after_an_edit_checks_its_style(store, article) -> None:
+    pipeline.run(store, lambda: DictEngine(MACHINE))
+    # What the desk does when an editor saves a sentence, then calls recheck.
+    store.db.execute(
+        "update sentence_translations set text = ?, origin = ? where source = ?",
+        ["シャインバウム氏は 48万人が殺されたと述べた.", Origin.EDITED.value, EDITED],
+    )
+    flags = qa_store.recheck(store, 1)
+    assert [(f.check.value, f.message, f.ja_span) for f in flags[sentence_hash(EDITED)]] == [
+        ("style", "style: no space next to Japanese: ' ' → ''", (9, 10)),
+        ("style", "style: full-width Japanese punctuation: '.' → '。'", (23, 24)),
+    ]
+    assert texts(store)[1] == (
+        "シャインバウム氏は 48万人が殺されたと述べた.",
+        [("style", "warning"), ("style", "warning")],
+    )
+
+
+def test_flags_of_replaced_english_do_not_count(store, article) -> None:
+    pipeline.run(store, lambda: DictEngine(MACHINE))
+    assert [(a.errors, a.warnings) for a in store.articles("ja")] == [(0, 1)]  # Rubio in Latin letters
+    save_page(store, page("Sheinbaum rejects US invasion", ["Something else entirely.", subheading("Talks go on")]))
+    assert [(a.status.value, a.errors, a.warnings) for a in store.articles("ja")] == [("stale", 0, 0)]
