@@ -22,6 +22,7 @@ def test_flag_beats_environment_beats_default():
     assert resolve(environ=environ, db="/flag/x.db", beam_size=1).db == Path("/flag/x.db")
     assert resolve(environ=environ, beam_size=1).beam_size == 1
     assert resolve(environ=environ).beam_size == 4
+    assert resolve(environ={"TRANSLATE_COMPUTE_TYPE": "bfloat16"}).compute_type == "bfloat16"
 
 
 @pytest.mark.parametrize(
@@ -32,6 +33,12 @@ def test_flag_beats_environment_beats_default():
         ("device", "tpu", "device must be cpu or cuda, not 'tpu'"),
         ("beam_size", "0", "beam size must be a whole number >= 1, not '0'"),
         ("threads", "many", "threads must be a whole number >= 0, not 'many'"),
+        (
+            "compute_type",
+            "int4",
+            "compute type must be one of default, auto, int8, int8_float32, int8_float16, int8_bfloat16, "
+            "int16, float16, bfloat16, float32, not 'int4'",
+        ),
     ],
 )
 def test_bad_values(name, value, message):

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from translator.engine import ArgosEngine, Decoding, EngineOptions, _Model, argos_environment, length_batches
-from translator.errors import EngineError, PackageError
+from translator.errors import ConfigError, EngineError, PackageError
 from translator.news import Hypothesis
 from translator.packages import PackageInfo, install
 from translator.segment import rejoins, split_sentences
@@ -278,3 +278,18 @@ def test_a_tokenizer_failure_mid_run_is_an_engine_error():
     )
     with pytest.raises(EngineError, match=r"^words: the tokenizer failed on sentence 2: cannot encode$"):
         engine.translate(["good one", "bad one"])
+
+
+def test_a_compute_type_the_device_lacks_is_named_with_those_it_has(tiny_package: Path, tmp_path: Path):
+    import ctranslate2
+
+    info = install(tiny_package, tmp_path / "packages")
+    available = ctranslate2.get_supported_compute_types("cpu")
+    lacking = next(t for t in ("bfloat16", "float16", "int8_bfloat16") if t not in available)
+    with pytest.raises(ConfigError) as raised:
+        ArgosEngine(info, EngineOptions(threads=1, compute_type=lacking)).translate(["Hello."])
+    assert str(raised.value) == (
+        f"compute type {lacking} is not available on cpu here (available: {', '.join(sorted(available))})"
+    )
+    default = ArgosEngine(info, EngineOptions(threads=1)).translate(["Hello."])
+    assert ArgosEngine(info, EngineOptions(threads=1, compute_type="int8")).translate(["Hello."]) == default

@@ -48,6 +48,7 @@ def load_argos_engine(config: Config) -> ArgosEngine:
         EngineOptions(
             device=config.device,
             threads=config.threads,
+            compute_type=config.compute_type,
             batch_tokens=config.batch_tokens,
             decoding=Decoding(beam_size=config.beam_size),
         ),

@@ -34,6 +34,19 @@ def _device(value: str) -> str:
     return value
 
 
+# CTranslate2's compute types (ctranslate2.get_supported_compute_types lists the ones a device has).
+COMPUTE_TYPES = (
+    "default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16",
+    "int16", "float16", "bfloat16", "float32",
+)  # fmt: skip
+
+
+def _compute_type(value: str) -> str:
+    if value not in COMPUTE_TYPES:
+        raise ConfigError(f"compute type must be one of {', '.join(COMPUTE_TYPES)}, not {value!r}")
+    return value
+
+
 def _port(value: str) -> int:
     try:
         number = int(value)
@@ -138,6 +151,14 @@ SETTINGS: tuple[Setting, ...] = (
         _at_least("threads", 0),
         "N",
     ),
+    Setting(
+        "compute_type",
+        "TRANSLATE_COMPUTE_TYPE",
+        "default",
+        "CTranslate2 compute type: int8, int8_bfloat16, bfloat16, float32, ... (default: as the model is stored).",
+        _compute_type,
+        "TYPE",
+    ),
     Setting("beam_size", "TRANSLATE_BEAM_SIZE", "2", "Beam size for decoding.", _at_least("beam size", 1), "N"),
     Setting(
         "batch_tokens",
@@ -182,6 +203,7 @@ class Config:
     publish_policy: str
     device: str
     threads: int
+    compute_type: str
     beam_size: int
     batch_tokens: int
     host: str

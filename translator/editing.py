@@ -11,6 +11,8 @@ The rules:
   `edits` is the editors'), so `translate run` never overwrites an edit. Saving
   the run's own text removes the edit. Any edit marks the sentence reviewed and
   withdraws the article's approval: approval is of a text, and the text changed.
+  The article's QA flags are checked again in the same transaction
+  (qa_store.recheck: style, numbers, names across the article).
 - The editors' work is based on one version of the English (article_reviews.
   base_hash): the one they first worked on, then the one they last approved.
   While the English differs from it, the article is stale, and its changed
@@ -28,7 +30,7 @@ import unicodedata
 from datetime import datetime, timezone
 from enum import StrEnum
 
-from . import memory
+from . import memory, qa_store
 from .errors import ArticleNotFound, EditorialError, SentenceNotFound
 from .news import AlignedArticle, AuditAction, Origin, Status
 from .publish import publication, publish_article, withdraw
@@ -187,6 +189,7 @@ def edit_sentence(
                 store, article_id, lang, editor, AuditAction.EDIT, content_hash, at,
                 via=via, source_hash=source_hash, before=before, after=text,
             )
+            qa_store.recheck(store, article_id, lang)
         elif newly_reviewed:
             _audit(store, article_id, lang, editor, AuditAction.REVIEW, content_hash, at, source_hash=source_hash)
     return changed

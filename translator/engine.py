@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Protocol, Sequence
 
-from .errors import EngineError, PackageError
+from .errors import ConfigError, EngineError, PackageError
 from .news import Hypothesis
 from .packages import PackageInfo
 from .segment import join_sentences, split_long_sentence
@@ -117,7 +117,10 @@ class Decoding:
 
 @dataclass(frozen=True)
 class EngineOptions:
-    """How an engine runs: CTranslate2 device, CPU threads (0: all cores), batch size, decoding.
+    """How an engine runs: CTranslate2 device, CPU threads (0: all cores), compute type, batch size, decoding.
+
+    `compute_type`: CTranslate2's ("default" keeps the model's int8 weights and its
+    float32 activations; int8_bfloat16 and bfloat16 use AMX where the CPU has it).
 
     `max_source_tokens`: a sentence of more tokens is split at clause boundaries and
     translated in pieces of at most this many. 200 is the longest sentence the
@@ -128,6 +131,7 @@ class EngineOptions:
 
     device: str = "cpu"
     threads: int = 0
+    compute_type: str = "default"
     batch_tokens: int = 2048
     decoding: Decoding = field(default_factory=Decoding)
     max_source_tokens: int = 200
@@ -159,6 +163,25 @@ def argos_environment(home: Path, device: str) -> Iterator[None]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def _check_compute_type(ctranslate2: Any, device: str, compute_type: str) -> None:
+    """:raises ConfigError: when CTranslate2 cannot compute in `compute_type` on `device`.
+
+    CTranslate2 4.x computes in bfloat16 (and float16) on CUDA only: on a CPU,
+    even one with AMX, it offers int8, int8_float32, int16 and float32.
+    """
+    if compute_type in ("default", "auto"):
+        return
+    try:
+        available = ctranslate2.get_supported_compute_types(device)
+    except (RuntimeError, ValueError):
+        return  # no such device here: loading the model says so
+    if compute_type not in available:
+        raise ConfigError(
+            f"compute type {compute_type} is not available on {device} here "
+            f"(available: {', '.join(sorted(available))})"
+        )
 
 
 def length_batches(lengths: Sequence[int], batch_tokens: int) -> list[list[int]]:
@@ -235,10 +258,12 @@ class ArgosEngine:
             ) from None
         if tokenizer is None:
             raise PackageError(f"{self.info.name}: no sentencepiece.model or bpe.model")
+        _check_compute_type(ctranslate2, device, self.options.compute_type)
         try:
             translator = ctranslate2.Translator(
                 str(self.info.path / "model"),
                 device=device,
+                compute_type=self.options.compute_type,
                 intra_threads=self.options.threads or (os.cpu_count() or 1),
                 inter_threads=1,
             )

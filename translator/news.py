@@ -123,7 +123,8 @@ class EditorialSummary:
     """One row of the desk's article list: time (ISO 8601, +09:00), both headlines, editorial status.
 
     `target_headline` is None until the headline is translated; `live`: the
-    translation's page is published and not withdrawn.
+    translation's page is published and not withdrawn; `errors`, `warnings`: the
+    QA flags of the translation's current sentences (qa_store.py).
     """
 
     id: int
@@ -133,6 +134,8 @@ class EditorialSummary:
     target_headline: str | None
     status: EditorialStatus
     live: bool
+    errors: int
+    warnings: int
 
 
 class AuditAction(StrEnum):

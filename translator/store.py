@@ -54,7 +54,7 @@ from .news import (
 
 # The status of an article's translation in the language bound to the query's
 # first parameter, from the translation_status view (migration m003).
-_STATUS_JOIN = "left join translation_status ts on ts.article_id = a.id and ts.lang = ?"
+_STATUS_JOIN = "left join translation_status ts on ts.article_id = a.id and ts.lang = :lang"
 _STATUS = f"coalesce(ts.status, '{Status.MISSING}')"
 # The translation and editorial status (views translation_status, editorial_status)
 # of article `a` in the language `:lang`, as correlated subqueries: SQLite then finds
@@ -79,6 +79,18 @@ LEASE_SECONDS = 30.0
 # length limit, or empty for English that is not. The same expression makes
 # the partial index of m005, so that SQLite uses it.
 _INCOMPLETE = "(st.truncated = 1 or (st.text = '' and trim(st.source) != ''))"
+# QA errors and warnings per article in `:lang`, counting the sentences the article
+# has now (a stale translation's flags on English since replaced do not count).
+_FLAG_COUNTS = f"""
+    select q.article_id,
+           sum(q.severity = '{Severity.ERROR.value}') as errors,
+           sum(q.severity = '{Severity.WARNING.value}') as warnings
+    from qa_flags q
+    where q.lang = :lang and exists (
+        select 1 from sentences s where s.article_id = q.article_id and s.source_hash = q.source_hash
+    )
+    group by q.article_id
+"""
 
 # Primary SQLite result codes → (what is wrong, what to do).
 _FAULTS = {
@@ -413,19 +425,10 @@ class Store:
             left join (
                 select st.article_id, sum(st.truncated = 1) as truncated, sum(st.truncated = 0) as empty
                 from sentence_translations st
-                where st.lang = ? and {_INCOMPLETE}
+                where st.lang = :lang and {_INCOMPLETE}
                 group by st.article_id
             ) f on f.article_id = a.id
-            left join (
-                select q.article_id,
-                       sum(q.severity = '{Severity.ERROR.value}') as errors,
-                       sum(q.severity = '{Severity.WARNING.value}') as warnings
-                from qa_flags q
-                where q.lang = ? and exists (
-                    select 1 from sentences s where s.article_id = q.article_id and s.source_hash = q.source_hash
-                )
-                group by q.article_id
-            ) q on q.article_id = a.id
+            left join ({_FLAG_COUNTS}) q on q.article_id = a.id
             order by a.published desc, a.id desc
         """
         return [
@@ -433,7 +436,7 @@ class Store:
                 row["id"], row["headline"], row["published"], bool(row["full_page"]), Status(row["status"]),
                 row["truncated"], row["empty"], row["errors"], row["warnings"],
             )
-            for row in self.db.query(sql, [lang, lang, lang])
+            for row in self.db.query(sql, {"lang": lang})
         ]
 
     def pending(self, lang: str) -> dict[int, str]:
@@ -443,7 +446,7 @@ class Store:
             where {_STATUS} != '{Status.CURRENT}'
             order by a.id
         """
-        return {row["id"]: row["content_hash"] for row in self.db.query(sql, [lang])}
+        return {row["id"]: row["content_hash"] for row in self.db.query(sql, {"lang": lang})}
 
     def translated_headlines(self, lang: str) -> dict[int, str]:
         """Article id → its headline in `lang`, for every article whose headline sentence has a translation.
@@ -702,13 +705,15 @@ class Store:
         sql = f"""
             select a.id, a.published, a.full_page, a.headline, {_EDITORIAL_OF} as status,
                    coalesce(e.text, st.text) as target_headline,
-                   p.url is not null and p.withdrawn_at is null as live
+                   p.url is not null and p.withdrawn_at is null as live,
+                   coalesce(q.errors, 0) as errors, coalesce(q.warnings, 0) as warnings
             from articles a
             left join sentences s on s.article_id = a.id and s.position = 0 and s.idx = 0
             left join edits e on e.article_id = a.id and e.lang = :lang and e.source_hash = s.source_hash
             left join sentence_translations st
                    on st.article_id = a.id and st.lang = :lang and st.source_hash = s.source_hash
             left join publications p on p.article_id = a.id and p.lang = :lang
+            left join ({_FLAG_COUNTS}) q on q.article_id = a.id
             where :status is null or {_EDITORIAL_OF} = :status
             order by a.published desc, a.id desc
             limit :limit offset :offset
@@ -723,6 +728,8 @@ class Store:
                 row["target_headline"],
                 EditorialStatus(row["status"]),
                 bool(row["live"]),
+                row["errors"],
+                row["warnings"],
             )
             for row in self.db.query(sql, params)
         ]

@@ -159,7 +159,9 @@ def step_export(config: dict, work: Path, parts: Path, out_file: Path) -> Path:
     return make_package(model_dir, unpacked / "sentencepiece.model", HERE / "PACKAGE_README.md", metadata, out_file)
 
 
-def step_evaluate(package: Path, dev: Path, sweep: bool, limit: int | None) -> list[dict]:
+def step_evaluate(
+    package: Path, dev: Path, sweep: bool, limit: int | None, compute_types: tuple[str, ...] = ("default",)
+) -> list[dict]:
     from .evaluate import evaluate
 
     from translator.engine import Decoding
@@ -174,7 +176,7 @@ def step_evaluate(package: Path, dev: Path, sweep: bool, limit: int | None) -> l
             Decoding(beam_size=2, no_repeat_ngram_size=4),
             Decoding(beam_size=2, repetition_penalty=1.2),
         ]
-    return evaluate(package, dev, decodings, limit=limit)
+    return evaluate(package, dev, decodings, limit=limit, compute_types=compute_types)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -191,6 +193,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--package", type=Path, help="the .argosmodel to score (evaluate)")
     parser.add_argument("--sweep", action="store_true", help="evaluate: compare decoding settings")
     parser.add_argument("--limit", type=int, help="evaluate: only the first N dev sentences")
+    parser.add_argument(
+        "--compute-types",
+        default="default",
+        help="evaluate: CTranslate2 compute types to compare, comma-separated (e.g. int8,int8_bfloat16,bfloat16)",
+    )
     parser.add_argument(
         "--resume",
         action="store_true",
@@ -211,7 +218,13 @@ def main(argv: list[str] | None = None) -> int:
     elif args.step == "export":
         results = str(step_export(config, args.work, parts, out))
     elif args.step == "evaluate":
-        results = step_evaluate(args.package or out, args.corpus / "dev" / "ntrex-dev.tsv", args.sweep, args.limit)
+        results = step_evaluate(
+            args.package or out,
+            args.corpus / "dev" / "ntrex-dev.tsv",
+            args.sweep,
+            args.limit,
+            tuple(args.compute_types.split(",")),
+        )
     else:
         step_prepare(config, args.work, args.corpus)
         step_train(config, args.work, args.device)

@@ -15,13 +15,16 @@ recorded under it (editing.py). The model is loaded once per server process,
 on the first request for alternatives, and shared under a lock.
 
 Reads go through the store's read model (aligned_article, editorial_articles,
-audit_trail), writes through editing.py; nothing here writes SQL.
+audit_trail), writes through editing.py and qa_store.py (the glossary);
+nothing here writes SQL.
 """
 
 from __future__ import annotations
 
 import re
+import tempfile
 import threading
+from pathlib import Path
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,9 +33,9 @@ import flask
 from flask_wtf.csrf import generate_csrf
 from rapidfuzz.distance import Indel
 
-from .. import editing, memory
+from .. import editing, memory, qa_store
 from ..app import SOURCE_LANG, TARGET_LANG, App
-from ..errors import EditorialError, SentenceNotFound, TranslateError
+from ..errors import EditorialError, GlossaryError, SentenceNotFound, TranslateError
 from ..journal import JST
 from ..news import AlignedArticle, AlignedBlock, BlockKind, EditorialStatus, Hypothesis, SentencePair
 from ..store import Store
@@ -311,3 +314,78 @@ def publish(article_id: int) -> Any:
 def unpublish(article_id: int) -> Any:
     editing.unpublish(desk_store(), article_id, TARGET_LANG, _editor() or "")
     return flask.redirect(flask.url_for("desk.article", article_id=article_id))
+
+
+# The glossary (qa_store.py): the same entries `translate glossary` keeps. ------------------
+
+
+def _glossary_page(error: str | None = None, status: int = 200) -> tuple[str, int]:
+    entries = qa_store.glossary(desk_store())
+    return flask.render_template("desk/glossary.html", entries=entries, error=error), status
+
+
+def _back_to_glossary(done: str) -> Any:
+    """After a change: the glossary page again (a GET, so reloading it changes nothing), saying what was done."""
+    flask.flash(done)
+    return flask.redirect(flask.url_for("desk.glossary"))
+
+
+@blueprint.get("/glossary")
+def glossary() -> tuple[str, int]:
+    """Every glossary entry, with forms to add, change, remove, import and export."""
+    return _glossary_page()
+
+
+@blueprint.post("/glossary")
+def add_term() -> Any:
+    """Add a term, or change the one with the same English; the page again with what happened."""
+    form = flask.request.form
+    try:
+        entry, change = qa_store.add_term(desk_store(), form.get("english", ""), form.get("japanese", ""), form.get("note", ""))
+    except GlossaryError as error:
+        return _glossary_page(error=str(error), status=400)
+    return _back_to_glossary(f"{change.capitalize()}: {entry.english} → {entry.japanese}")
+
+
+@blueprint.post("/glossary/remove")
+def remove_term() -> Any:
+    try:
+        entry = qa_store.remove_term(desk_store(), flask.request.form.get("english", ""))
+    except GlossaryError as error:
+        return _glossary_page(error=str(error), status=404)
+    return _back_to_glossary(f"Removed: {entry.english} → {entry.japanese}")
+
+
+@blueprint.post("/glossary/import")
+def import_glossary() -> Any:
+    """Add the terms of an uploaded CSV or TBX file (by its name's ending); a file with an error changes nothing."""
+    upload = flask.request.files.get("file")
+    if upload is None or not upload.filename:
+        return _glossary_page(error="Choose a CSV or TBX file to import.", status=400)
+    suffix = ".tbx" if upload.filename.lower().endswith(".tbx") else ".csv"
+    with tempfile.TemporaryDirectory() as folder:
+        # qa_store reads files by path (and names them in its errors): the upload's own name, in a folder of ours.
+        path = Path(folder) / f"{Path(upload.filename).stem[:80] or 'glossary'}{suffix}"
+        upload.save(path)
+        try:
+            report = qa_store.import_glossary(desk_store(), path, replace=bool(flask.request.form.get("replace")))
+        except GlossaryError as error:
+            return _glossary_page(error=str(error).replace(str(path.parent) + "/", ""), status=400)
+    done = (
+        f"Imported {path.name}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged"
+        + (f", {report.removed} removed" if report.removed else "")
+        + f"; {report.articles_rechecked} articles rechecked"
+    )
+    return _back_to_glossary(done)
+
+
+@blueprint.get("/glossary.<any(csv, tbx):fmt>")
+def export_glossary(fmt: str) -> flask.Response:
+    """The glossary as a file to download (the format `translate glossary import` reads)."""
+    text, _ = qa_store.export_glossary(desk_store(), fmt)
+    mimetype = "text/csv" if fmt == "csv" else "application/x-tbx+xml"
+    return flask.Response(
+        text,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename=glossary.{fmt}"},
+    )
