@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.qa_refs                     # the human references
     .venv/bin/python -m bench.qa_refs --hyp out.txt       # machine output, one line per dev sentence
+    .venv/bin/python -m bench.qa_refs --hyp raw.txt --post-edit --sample 50   # as the batch saves it; 50 flags to judge
     .venv/bin/python -m bench.qa_refs --ratios            # length-ratio percentiles (qa.LENGTH_RATIO_*)
 
 On the references every flag is a false alarm or a slip of the human translator,
@@ -10,7 +11,11 @@ where the references depart from the desk's news style); the issue's target for 
 number check is under 2 per 100 sentences. Sentences are grouped into articles
 by doc_id (for the name check); the first sentence of each document is its
 headline, as in the NTREX layout. `--examples N` prints N flags per check
-(default 10) for a human to judge.
+(default 10) for a human to judge; `--sample N`, N flags drawn from all of them.
+`--post-edit` first does to each line what the batch does to machine output
+(pipeline.post_edit: glossary renderings, news style, headlines as headlines):
+the raw output of `python -m models.recipe evaluate --hypotheses FILE` then
+gets the flags an editor would see.
 """
 
 from __future__ import annotations
@@ -51,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--glossary", type=Path, help="a glossary CSV (english,japanese,note)")
     parser.add_argument("--examples", type=int, default=10, help="example flags printed per check")
     parser.add_argument("--ratios", action="store_true", help="print the length-ratio percentiles and stop")
+    parser.add_argument("--post-edit", action="store_true", help="post-edit each --hyp line as the batch does")
+    parser.add_argument("--sample", type=int, default=0, help="also print N flags drawn from all checks")
     args = parser.parse_args(argv)
 
     rows = read_dev(args.dev)
@@ -72,6 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     documents: dict[str, list[int]] = defaultdict(list)
     for index, row in enumerate(rows):
         documents[row["doc_id"]].append(index)
+    if args.hyp and args.post_edit:
+        from translator.pipeline import post_edit
+
+        for indexes in documents.values():
+            for n, i in enumerate(indexes):
+                japanese[i] = post_edit(rows[i]["en"].strip(), japanese[i].strip(), glossary, headline=n == 0)
     flags_by_row: dict[int, list] = {}
     for indexes in documents.values():
         pairs = [
@@ -102,6 +115,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'any':<18} {any_flag:>9} {100 * any_flag / total:>8.2f}")
 
     chooser = random.Random(0)  # the same examples on every run
+    everything = sorted((item for check in Check for item in examples[check]), key=lambda item: item[0])
+    if args.sample:
+        drawn = sorted(chooser.sample(everything, min(args.sample, len(everything))), key=lambda item: item[0])
+        print(f"\n== sample: {len(drawn)} of {len(everything)} flags")
+        for number, (i, flag) in enumerate(drawn, 1):
+            print(f"{number}. [{i + 2}] {flag.check.value} {flag.severity.value}: {flag.message}")
+            print(f"    en: {rows[i]['en'].strip()}")
+            print(f"    ja: {japanese[i].strip()}")
     for check in Check:
         if not examples[check] or not args.examples:
             continue

@@ -366,6 +366,16 @@ def test_qa_refs_reports_rates_and_examples(
     assert "name_consistency           1    33.33   warning 1" in out
     assert "[3] warning: Sheinbaum is written シェインボーム here but シェインバウム in sentence 1" in out
 
+    glossary = tmp_path / "glossary.csv"
+    glossary.write_text("english,japanese,note\nRubio,ルビオ,\n", encoding="utf-8")
+    edited = ["--dev", str(dev), "--hyp", str(hyp), "--glossary", str(glossary), "--examples", "0"]
+    assert qa_refs.main([*edited, "--post-edit", "--sample", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "english_left               0     0.00   -" in out  # Rubio氏 → ルビオ氏, as the batch writes it
+    assert "== sample: 2 of 2 flags" in out
+    assert "1. [2] number error: '25' is not in the Japanese" in out
+    assert "    ja: ルビオ氏は3月21日に会った\n" in out  # a headline (first of its document): no 。
+
     hyp.write_text("一行だけ\n", encoding="utf-8")
     assert qa_refs.main(["--dev", str(dev), "--hyp", str(hyp)]) == 1
     assert capsys.readouterr().err == f"{hyp}: 1 lines for 3 dev sentences\n"

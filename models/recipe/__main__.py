@@ -160,7 +160,12 @@ def step_export(config: dict, work: Path, parts: Path, out_file: Path) -> Path:
 
 
 def step_evaluate(
-    package: Path, dev: Path, sweep: bool, limit: int | None, compute_types: tuple[str, ...] = ("default",)
+    package: Path,
+    dev: Path,
+    sweep: bool,
+    limit: int | None,
+    compute_types: tuple[str, ...] = ("default",),
+    hypotheses: Path | None = None,
 ) -> list[dict]:
     from .evaluate import evaluate
 
@@ -176,7 +181,7 @@ def step_evaluate(
             Decoding(beam_size=2, no_repeat_ngram_size=4),
             Decoding(beam_size=2, repetition_penalty=1.2),
         ]
-    return evaluate(package, dev, decodings, limit=limit, compute_types=compute_types)
+    return evaluate(package, dev, decodings, limit=limit, compute_types=compute_types, hypotheses_file=hypotheses)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -193,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--package", type=Path, help="the .argosmodel to score (evaluate)")
     parser.add_argument("--sweep", action="store_true", help="evaluate: compare decoding settings")
     parser.add_argument("--limit", type=int, help="evaluate: only the first N dev sentences")
+    parser.add_argument("--hypotheses", type=Path, help="evaluate: write the first setting's output here")
     parser.add_argument(
         "--compute-types",
         default="default",
@@ -224,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
             args.sweep,
             args.limit,
             tuple(args.compute_types.split(",")),
+            args.hypotheses,
         )
     else:
         step_prepare(config, args.work, args.corpus)

@@ -38,12 +38,14 @@ def evaluate(
     threads: int = 0,
     limit: int | None = None,
     compute_types: tuple[str, ...] = ("default",),
+    hypotheses_file: Path | None = None,
 ) -> list[dict]:
     """One result per (CTranslate2 compute type, decoding setting): scores, speed, and a few examples.
 
     Speed is dev sentences per second through ArgosEngine.translate (tokenize,
     batch by length, decode, detokenize), after a warm-up sentence, on
-    `threads` CPU threads (0: all cores).
+    `threads` CPU threads (0: all cores). `hypotheses_file`: the first setting's
+    output is written there, one line per dev sentence (bench/qa_refs.py --hyp).
     """
     sources, references = read_dev(dev_file)
     sources, references = sources[:limit], references[:limit]
@@ -54,11 +56,16 @@ def evaluate(
             loaded = ArgosEngine(info, EngineOptions(threads=threads, compute_type=compute_type))
             loaded.translate(["Warm-up: load the model before timing."])
             for decoding in decodings:
-                results.append(_run(loaded, decoding, compute_type, sources, references))
+                result, hypotheses = _run(loaded, decoding, compute_type, sources, references)
+                if hypotheses_file is not None and not results:
+                    hypotheses_file.write_text("".join(h.replace("\n", " ") + "\n" for h in hypotheses), encoding="utf-8")
+                results.append(result)
     return results
 
 
-def _run(engine: ArgosEngine, decoding: Decoding, compute_type: str, sources: list[str], references: list[str]) -> dict:
+def _run(
+    engine: ArgosEngine, decoding: Decoding, compute_type: str, sources: list[str], references: list[str]
+) -> tuple[dict, list[str]]:
     started = time.perf_counter()
     outputs = engine.with_decoding(decoding).translate(sources)
     seconds = time.perf_counter() - started
@@ -75,4 +82,4 @@ def _run(engine: ArgosEngine, decoding: Decoding, compute_type: str, sources: li
             {"en": s, "ja": h, "reference": r}
             for s, h, r in list(zip(sources, hypotheses, references))[:3]
         ],
-    }
+    }, hypotheses
