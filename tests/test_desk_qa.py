@@ -106,3 +106,15 @@ def test_glossary_changes_need_the_csrf_token_and_a_name(app):
     with app.store() as store:
         assert store.db["glossary"].count == 0
     assert csrf(client.get("/desk/glossary"))
+
+
+def test_an_upload_larger_than_an_input_page_is_refused_with_a_page(app):
+    from translator.cleaning import MAX_INPUT_BYTES
+
+    client, token = signed_in(app)
+    huge = io.BytesIO(b"english,japanese,note\n" + b"a" * MAX_INPUT_BYTES)
+    refused = client.post(
+        "/desk/glossary/import", data={"file": (huge, "big.csv"), "csrf_token": token}, content_type="multipart/form-data"
+    )
+    assert refused.status_code == 413
+    assert texts(refused.text, "error") == ["The upload is too large: at most 4 MiB."]

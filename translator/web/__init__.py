@@ -25,6 +25,7 @@ import flask
 from flask_wtf.csrf import CSRFProtect
 
 from ..app import App
+from ..cleaning import MAX_INPUT_BYTES
 from ..errors import ArticleNotFound, TranslateError, TranslationUnavailable
 
 TOKEN_COOKIE = "translate_token"
@@ -46,6 +47,7 @@ def create_app(app: App, *, token: str | None = None, secret_key: str | None = N
         SESSION_COOKIE_SAMESITE="Strict",
         WTF_CSRF_TIME_LIMIT=None,  # a desk page may stay open all shift
         TEMPLATES_AUTO_RELOAD=False,
+        MAX_CONTENT_LENGTH=MAX_INPUT_BYTES,  # a request body (a glossary file) as large as an input page, at most
     )
     web.extensions["translate_app"] = app
     CSRFProtect(web)
@@ -81,6 +83,11 @@ def create_app(app: App, *, token: str | None = None, secret_key: str | None = N
     def translate_error(error: TranslateError) -> tuple[str, int]:
         status = 404 if isinstance(error, (ArticleNotFound, TranslationUnavailable)) else 400
         return flask.render_template("error.html", message=str(error)), status
+
+    @web.errorhandler(413)
+    def too_large(error: Any) -> tuple[str, int]:
+        message = f"The upload is too large: at most {MAX_INPUT_BYTES // 2**20} MiB."
+        return flask.render_template("error.html", message=message), 413
 
     @web.errorhandler(404)
     def not_found(error: Any) -> tuple[str, int]:
