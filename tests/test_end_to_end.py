@@ -116,9 +116,20 @@ def test_killed_run_leaves_whole_articles_and_resumes(desk):
         assert connection.execute("select count(*) from translations").fetchone()[0] == 300
 
 
-@pytest.mark.skipif(not BUNDLED, reason="no bundled model in models/ yet (needs the GPU training run)")
-def test_bundled_model_translates(tmp_path: Path):
+@pytest.mark.skipif(not BUNDLED, reason="no bundled model in models/ yet (issue 13)")
+def test_the_readme_main_job_prints_the_sample_in_japanese_offline(tmp_path: Path):
+    """The README's first command after the install: import seeds/, run, show 1 --lang ja, with the
+    package in models/ only and no network (`unshare -n` where permitted)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRANSLATE_")}
-    env.update(HOME=str(tmp_path / "home"), TRANSLATE_DB=str(tmp_path / "news.db"), TRANSLATE_MODELS_DIR=str(REPO / "models"))
-    out = translate("text", cwd=tmp_path, env=env, input="The president met the prime minister on Thursday.\n").stdout
-    assert any("\u3040" <= c <= "\u30ff" for c in out)  # kana: Japanese, not copied English
+    env.update(HOME=str(tmp_path / "home"))
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    (tmp_path / "models").mkdir()
+    for package in BUNDLED:
+        shutil.copy(package, tmp_path / "models")
+    translate("import", "seeds/", cwd=tmp_path, env=env)
+    assert translate("run", cwd=tmp_path, env=env).stdout.startswith("Translated 42 articles, 71 sentences")
+    shown = translate("show", "1", "--lang", "ja", cwd=tmp_path, env=env).stdout
+    japanese = json.loads(translate("show", "1", "--lang", "ja", "--json", cwd=tmp_path, env=env).stdout)
+    texts = [japanese["headline"], *(b["text"] for b in japanese["body"])]
+    assert all(any("\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" for c in t) for t in texts)
+    assert japanese["headline"] in shown
