@@ -167,19 +167,25 @@ def step_evaluate(
     compute_types: tuple[str, ...] = ("default",),
     hypotheses: Path | None = None,
 ) -> list[dict]:
+    from dataclasses import replace
+
     from .evaluate import evaluate
 
     from translator.engine import Decoding
 
     decodings = [Decoding()]
     if sweep:
+        plain = Decoding(repetition_penalty=1.0)  # no guard against repeats
         decodings = [
-            Decoding(beam_size=1),
-            Decoding(beam_size=2),
-            Decoding(beam_size=4),
-            Decoding(beam_size=4, length_penalty=0.6),
-            Decoding(beam_size=2, no_repeat_ngram_size=4),
+            replace(plain, beam_size=1),
+            plain,
+            replace(plain, beam_size=4),
+            replace(plain, beam_size=4, length_penalty=0.6),
+            replace(plain, no_repeat_ngram_size=4),
+            replace(plain, repetition_penalty=1.1),
+            Decoding(beam_size=1, repetition_penalty=1.2),
             Decoding(beam_size=2, repetition_penalty=1.2),
+            Decoding(beam_size=4, repetition_penalty=1.2),
         ]
     return evaluate(package, dev, decodings, limit=limit, compute_types=compute_types, hypotheses_file=hypotheses)
 
