@@ -155,7 +155,8 @@ SETTINGS: tuple[Setting, ...] = (
         "compute_type",
         "TRANSLATE_COMPUTE_TYPE",
         "default",
-        "CTranslate2 compute type: int8, int8_bfloat16, bfloat16, float32, ... (default: as the model is stored).",
+        "CTranslate2 compute type: int8, int8_float32, int16 or float32 on a CPU; bfloat16, float16 and "
+        "their int8_ forms on CUDA too (default: as the package stores it).",
         _compute_type,
         "TYPE",
     ),

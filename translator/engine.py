@@ -127,8 +127,10 @@ class Decoding:
 class EngineOptions:
     """How an engine runs: CTranslate2 device, CPU threads (0: all cores), compute type, batch size, decoding.
 
-    `compute_type`: CTranslate2's ("default" keeps the model's int8 weights and its
-    float32 activations; int8_bfloat16 and bfloat16 use AMX where the CPU has it).
+    `compute_type`: CTranslate2's. "default" keeps the package's int8 weights with
+    float32 activations (int8_float32 on a CPU): on this project's CPU it was as
+    fast as any other type and scored the same (models/README.md). The bfloat16
+    types are CUDA-only in CTranslate2 4.x.
 
     `max_source_tokens`: a sentence of more tokens is split at clause boundaries and
     translated in pieces of at most this many. 200 is the longest sentence the
