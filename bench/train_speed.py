@@ -19,11 +19,12 @@ import torch
 from models.recipe.model import ModelConfig, Transformer
 from models.recipe.train import _loss, use_bf16
 
+CPU = dict(vocab_size=16000, d_model=256, heads=4, ff=1024, encoder_layers=4, decoder_layers=3)  # configs/cpu.json
 CANDIDATES = {
-    "d256 4+3 ff1024 v16k (cpu.json)": dict(vocab_size=16000, d_model=256, heads=4, ff=1024, encoder_layers=4, decoder_layers=3),
-    "d256 4+3 ff1024 v8k": dict(vocab_size=8000, d_model=256, heads=4, ff=1024, encoder_layers=4, decoder_layers=3),
-    "d256 3+2 ff1024 v16k": dict(vocab_size=16000, d_model=256, heads=4, ff=1024, encoder_layers=3, decoder_layers=2),
-    "d384 4+3 ff1536 v16k": dict(vocab_size=16000, d_model=384, heads=6, ff=1536, encoder_layers=4, decoder_layers=3),
+    "d256 4+3 ff1024 v16k (cpu.json)": CPU,
+    "d256 4+3 ff1024 v8k": {**CPU, "vocab_size": 8000},
+    "d256 3+2 ff1024 v16k": {**CPU, "encoder_layers": 3, "decoder_layers": 2},
+    "d384 4+3 ff1536 v16k": {**CPU, "d_model": 384, "heads": 6, "ff": 1536},
 }
 
 

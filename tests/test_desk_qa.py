@@ -51,7 +51,8 @@ def test_an_edit_is_checked_again_and_the_row_and_list_show_its_flags(app):
 def test_a_glossary_term_added_at_the_desk_flags_the_translations_that_lack_it(app):
     client, token = signed_in(app)
     save(client, token, "金曜日に物価が5%上昇した、とシェインバウム氏は述べた。")
-    added = client.post("/desk/glossary", data={"english": "Sheinbaum", "japanese": "シェーンバウム", "csrf_token": token})
+    term = {"english": "Sheinbaum", "japanese": "シェーンバウム", "csrf_token": token}
+    added = client.post("/desk/glossary", data=term)
     assert (added.status_code, added.headers["Location"]) == (302, "/desk/glossary")
     page_after = client.get("/desk/glossary").text
     assert texts(page_after, "notice") == ["Added: Sheinbaum → シェーンバウム"]
@@ -82,7 +83,11 @@ def test_the_glossary_page_refuses_bad_entries_and_files_with_a_message(app):
 
 def test_a_glossary_file_imported_at_the_desk_exports_the_same(app):
     client, token = signed_in(app)
-    csv = "english,japanese,note\nRubio,ルビオ,U.S. secretary of state\nSinaloa Cartel,シナロア・カルテル,\n"
+    csv = (
+        "english,japanese,note\n"
+        "Rubio,ルビオ,U.S. secretary of state\n"
+        "Sinaloa Cartel,シナロア・カルテル,\n"
+    )
     imported = client.post(
         "/desk/glossary/import",
         data={"file": (io.BytesIO(csv.encode()), "names.csv"), "csrf_token": token},
@@ -114,7 +119,9 @@ def test_an_upload_larger_than_an_input_page_is_refused_with_a_page(app):
     client, token = signed_in(app)
     huge = io.BytesIO(b"english,japanese,note\n" + b"a" * MAX_INPUT_BYTES)
     refused = client.post(
-        "/desk/glossary/import", data={"file": (huge, "big.csv"), "csrf_token": token}, content_type="multipart/form-data"
+        "/desk/glossary/import",
+        data={"file": (huge, "big.csv"), "csrf_token": token},
+        content_type="multipart/form-data",
     )
     assert refused.status_code == 413
     assert texts(refused.text, "error") == ["The upload is too large: at most 4 MiB."]

@@ -58,7 +58,8 @@ def evaluate(
             for decoding in decodings:
                 result, hypotheses = _run(loaded, decoding, compute_type, sources, references)
                 if hypotheses_file is not None and not results:
-                    hypotheses_file.write_text("".join(h.replace("\n", " ") + "\n" for h in hypotheses), encoding="utf-8")
+                    lines = "".join(h.replace("\n", " ") + "\n" for h in hypotheses)
+                    hypotheses_file.write_text(lines, encoding="utf-8")
                 results.append(result)
     return results
 

@@ -341,7 +341,9 @@ def add_term() -> Any:
     """Add a term, or change the one with the same English; the page again with what happened."""
     form = flask.request.form
     try:
-        entry, change = qa_store.add_term(desk_store(), form.get("english", ""), form.get("japanese", ""), form.get("note", ""))
+        entry, change = qa_store.add_term(
+            desk_store(), form.get("english", ""), form.get("japanese", ""), form.get("note", "")
+        )
     except GlossaryError as error:
         return _glossary_page(error=str(error), status=400)
     return _back_to_glossary(f"{change.capitalize()}: {entry.english} → {entry.japanese}")
