@@ -83,7 +83,7 @@ def test_model_loads_once_and_is_shared_by_copies(engine: ArgosEngine, monkeypat
 
 
 SENTENCES = [english for english, _ in synthetic_pairs()[::37]]
-LONG_CASE = REPO.parent / "shared" / "cases" / "long_sentence_over_1024_tokens.txt"
+LONG_CASE = REPO / "tests" / "data" / "long_sentence_over_1024_tokens.txt"  # issue 7's case, kept here: CI has no ../shared
 # Sentences of many lengths for the batch-invariance property: the synthetic corpus's and the sample page's.
 POOL = sorted({english for english, _ in synthetic_pairs()[::23]} | set(split_sentences(" ".join(
     line for line in SEED.read_text(encoding="utf-8").splitlines()[2:14] if line.strip()
