@@ -77,6 +77,13 @@ def test_the_glossary_page_refuses_bad_entries_and_files_with_a_message(app):
     )
     assert bad.status_code == 400
     assert texts(bad.text, "error")[0].startswith("names.csv: not UTF-8")
+    odd = client.post(  # the upload's name is only shown, never a path: a NUL in it is one more character
+        "/desk/glossary/import",
+        data={"file": (io.BytesIO(b"english,japanese,note\nRubio,\xff,\n"), "a\x00b.csv"), "csrf_token": token},
+        content_type="multipart/form-data",
+    )
+    assert odd.status_code == 400
+    assert texts(odd.text, "error")[0].startswith("a\\x00b.csv: not UTF-8")
     with app.store() as store:
         assert store.db["glossary"].count == 0
 

@@ -57,6 +57,16 @@ class GlossaryImport:
     unchanged: int
     removed: int
     articles_rechecked: int
+    replace: bool = False  # the import replaced the glossary (so `removed` is worth saying, even when 0)
+
+    def summary(self, source: str) -> str:
+        """One line for an editor: 'Imported FILE: 2 added, 0 updated, 1 unchanged[, 0 removed]; 1 article rechecked'."""
+        articles = f"{self.articles_rechecked} article{'s' * (self.articles_rechecked != 1)}"
+        return (
+            f"Imported {source}: {self.added} added, {self.updated} updated, {self.unchanged} unchanged"
+            + (f", {self.removed} removed" if self.replace else "")
+            + f"; {articles} rechecked"
+        )
 
 
 # -- the glossary -----------------------------------------------------------------------------
@@ -141,6 +151,7 @@ def import_glossary(store: Store, path: Path | str, *, replace: bool = False, la
         unchanged=len(entries) - len(changed),
         removed=len(removed),
         articles_rechecked=rechecked,
+        replace=replace,
     )
 
 

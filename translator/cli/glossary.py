@@ -93,11 +93,7 @@ def glossary_import(app: App, file: Path, replace: bool) -> None:
     """
     with app.store(create=True) as store:
         report = qa_store.import_glossary(store, file, replace=replace)
-    click.echo(
-        f"Imported {file}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged"
-        + (f", {report.removed} removed" if replace else "")
-        + f"; {count(report.articles_rechecked, 'article')} rechecked"
-    )
+    click.echo(report.summary(str(file)))
 
 
 @glossary.command(name="export")

@@ -35,6 +35,7 @@ from rapidfuzz.distance import Indel
 
 from .. import editing, memory, qa_store
 from ..app import SOURCE_LANG, TARGET_LANG, App
+from ..cleaning import terminal_safe
 from ..errors import EditorialError, GlossaryError, SentenceNotFound, TranslateError
 from ..journal import JST
 from ..news import AlignedArticle, AlignedBlock, BlockKind, EditorialStatus, Hypothesis, SentencePair
@@ -364,21 +365,17 @@ def import_glossary() -> Any:
     upload = flask.request.files.get("file")
     if upload is None or not upload.filename:
         return _glossary_page(error="Choose a CSV or TBX file to import.", status=400)
+    name = terminal_safe(upload.filename)  # shown, never used as a path (it may hold anything, a NUL included)
     suffix = ".tbx" if upload.filename.lower().endswith(".tbx") else ".csv"
     with tempfile.TemporaryDirectory() as folder:
-        # qa_store reads files by path (and names them in its errors): the upload's own name, in a folder of ours.
-        path = Path(folder) / f"{Path(upload.filename).stem[:80] or 'glossary'}{suffix}"
+        # qa_store reads files by path and names the path in its errors: those name the upload instead.
+        path = Path(folder) / f"upload{suffix}"
         upload.save(path)
         try:
             report = qa_store.import_glossary(desk_store(), path, replace=bool(flask.request.form.get("replace")))
         except GlossaryError as error:
-            return _glossary_page(error=str(error).replace(str(path.parent) + "/", ""), status=400)
-    done = (
-        f"Imported {path.name}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged"
-        + (f", {report.removed} removed" if report.removed else "")
-        + f"; {report.articles_rechecked} articles rechecked"
-    )
-    return _back_to_glossary(done)
+            return _glossary_page(error=str(error).replace(str(path), name), status=400)
+    return _back_to_glossary(report.summary(name))
 
 
 @blueprint.get("/glossary.<any(csv, tbx):fmt>")
