@@ -24,7 +24,6 @@ import contextlib
 import errno
 import hashlib
 import json
-import lzma
 import os
 import random
 import re
@@ -43,6 +42,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Iterator
+
+from models.recipe.synthetic import write_synthetic_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "000_17be0e9bcba96c5a.txt"
@@ -288,33 +289,6 @@ def write_copies(seed: Seed, folder: Path, numbers: range, minute_offset: int = 
 
 
 # -- the model package --------------------------------------------------------------------
-
-# The synthetic corpus of tests/conftest.py (kept in step by hand: the battery must not
-# import the test suite), from which the recipe's tiny config trains a real model in a minute.
-_NOUNS = [("president", "大統領"), ("minister", "大臣"), ("police", "警察"), ("court", "裁判所"),
-          ("army", "軍"), ("company", "会社"), ("government", "政府"), ("city", "市")]
-_VERBS = [("met", "会った"), ("warned", "警告した"), ("praised", "称賛した"), ("criticised", "批判した")]
-_DAYS = [("on Monday", "月曜日に"), ("on Friday", "金曜日に"), ("today", "今日"), ("yesterday", "昨日")]
-
-
-def write_synthetic_corpus(folder: Path) -> Path:
-    pairs = [(f"The {s} {v} the {o} {d}.", f"{sj}は{dj}{oj}に{vj}。")
-             for s, sj in _NOUNS for v, vj in _VERBS for o, oj in _NOUNS for d, dj in _DAYS if o != s]
-    train = folder / "train"
-    train.mkdir(parents=True)
-    with lzma.open(train / "kyoto-wiki.en.xz", "wt", encoding="utf-8") as en, \
-            lzma.open(train / "kyoto-wiki.ja.xz", "wt", encoding="utf-8") as ja:
-        for english, japanese in pairs[::2]:
-            en.write(english + "\n")
-            ja.write(japanese + "\n")
-    with lzma.open(train / "tatoeba.tsv.xz", "wt", encoding="utf-8") as file:
-        file.write("en\tja\tattribution\n")
-        file.writelines(f"{e}\t{j}\t\n" for e, j in pairs[1::2])
-    with lzma.open(train / "wmt-general.tsv.xz", "wt", encoding="utf-8") as file:
-        file.write("set\ten\tja\n")
-        file.writelines(f"synthetic\t{e}\t{j}\n" for e, j in pairs[1::4])
-    return folder
-
 
 def good_package(python: Path, rebuild: bool) -> Path:
     """The recipe's tiny package, built once (about a minute) and kept in bench/work/faults/."""

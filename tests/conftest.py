@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import lzma
 import shutil
 import socket
 import threading
@@ -16,6 +15,7 @@ from typing import Iterable
 
 import pytest
 
+from models.recipe.synthetic import write_synthetic_corpus
 from translator import config
 from translator.journal import JST, Headline, Page, render_page
 from translator.news import Block, BlockKind, Hypothesis
@@ -202,48 +202,6 @@ def repack(
         for name, data in members.items():
             archive.writestr(f"{root or old_root}/{name}", data)
     return path
-
-
-# A made-up parallel corpus in the shared corpus's file formats: small enough to
-# train on in seconds, regular enough that a tiny model learns something.
-_NOUNS = [
-    ("president", "大統領"), ("minister", "大臣"), ("police", "警察"), ("court", "裁判所"),
-    ("army", "軍"), ("company", "会社"), ("government", "政府"), ("city", "市"),
-]
-_VERBS = [("met", "会った"), ("warned", "警告した"), ("praised", "称賛した"), ("criticised", "批判した")]
-_DAYS = [("on Monday", "月曜日に"), ("on Friday", "金曜日に"), ("today", "今日"), ("yesterday", "昨日")]
-
-
-def synthetic_pairs() -> list[tuple[str, str]]:
-    pairs = []
-    for subject, subject_ja in _NOUNS:
-        for verb, verb_ja in _VERBS:
-            for obj, obj_ja in _NOUNS:
-                for day, day_ja in _DAYS:
-                    if obj != subject:
-                        pairs.append(
-                            (f"The {subject} {verb} the {obj} {day}.", f"{subject_ja}は{day_ja}{obj_ja}に{verb_ja}。")
-                        )
-    return pairs
-
-
-def write_synthetic_corpus(folder: Path) -> Path:
-    pairs = synthetic_pairs()
-    train = folder / "train"
-    train.mkdir(parents=True)
-    with lzma.open(train / "kyoto-wiki.en.xz", "wt", encoding="utf-8") as en, lzma.open(
-        train / "kyoto-wiki.ja.xz", "wt", encoding="utf-8"
-    ) as ja:
-        for english, japanese in pairs[::2]:
-            en.write(english + "\n")
-            ja.write(japanese + "\n")
-    with lzma.open(train / "tatoeba.tsv.xz", "wt", encoding="utf-8") as file:
-        file.write("en\tja\tattribution\n")
-        file.writelines(f"{e}\t{j}\t\n" for e, j in pairs[1::2])
-    with lzma.open(train / "wmt-general.tsv.xz", "wt", encoding="utf-8") as file:
-        file.write("set\ten\tja\n")
-        file.writelines(f"synthetic\t{e}\t{j}\n" for e, j in pairs[1::4])
-    return folder
 
 
 def run_recipe(corpus: Path, work: Path, out: Path) -> subprocess.CompletedProcess:

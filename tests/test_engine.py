@@ -11,13 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from models.recipe.synthetic import synthetic_pairs
 from translator.engine import ArgosEngine, Decoding, EngineOptions, _Model, argos_environment, length_batches
 from translator.errors import ConfigError, EngineError, PackageError
 from translator.news import Hypothesis
 from translator.packages import PackageInfo, install
 from translator.segment import rejoins, split_sentences
 
-from .conftest import REPO, SEED, synthetic_pairs
+from .conftest import REPO, SEED
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 Steps (each reads and writes under --work):
 
   prepare   clean, deduplicate, filter and split the corpus; train SentencePiece   (CPU)
-  train     train the Transformer until its step or time budget                      (GPU; CPU for tiny)
-  pack      int8 weights + SentencePiece model in parts of under 16 MiB              (GPU machine)
+  train     train the Transformer until its step or time budget (--resume)          (GPU, or CPU)
+  pack      int8 weights + SentencePiece model in parts of under 16 MiB              (where it trained)
   export    parts → CTranslate2 (int8) → .argosmodel                                 (CPU, needs ctranslate2)
   evaluate  chrF and BLEU on the NTREX dev set through the pipeline's engine         (CPU)
   all       every step on one machine (the test suite runs it with configs/tiny.json)
