@@ -12,16 +12,16 @@ def test_defaults():
     assert config.packages_dir == Path("db/packages")
     assert config.models_dir == Path("models")
     assert config.link_template == "/articles/{id}/{lang}"
-    assert (config.device, config.beam_size, config.threads) == ("cpu", 2, 0)
+    assert (config.device, config.beam_size, config.threads) == ("cpu", 4, 0)
 
 
 def test_flag_beats_environment_beats_default():
-    environ = {"TRANSLATE_DB": "/env/news.db", "TRANSLATE_BEAM_SIZE": "4"}
+    environ = {"TRANSLATE_DB": "/env/news.db", "TRANSLATE_BEAM_SIZE": "3"}
     assert resolve(environ=environ).db == Path("/env/news.db")
     assert resolve(environ=environ).packages_dir == Path("/env/packages")
     assert resolve(environ=environ, db="/flag/x.db", beam_size=1).db == Path("/flag/x.db")
     assert resolve(environ=environ, beam_size=1).beam_size == 1
-    assert resolve(environ=environ).beam_size == 4
+    assert resolve(environ=environ).beam_size == 3
     assert resolve(environ={"TRANSLATE_COMPUTE_TYPE": "bfloat16"}).compute_type == "bfloat16"
 
 
