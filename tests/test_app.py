@@ -19,13 +19,13 @@ def test_the_engine_gets_its_own_options_and_the_bundled_package(tmp_path: Path,
     models.mkdir()
     shutil.copy(tiny_package, models / "ours.argosmodel")
     config = resolve(
-        environ={}, db=tmp_path / "news.db", models_dir=models, beam_size=4, threads=3, batch_tokens=512,
+        environ={}, db=tmp_path / "news.db", models_dir=models, beam_size=3, threads=3, batch_tokens=512,
         compute_type="int8_bfloat16",
     )
     engine = load_argos_engine(config)  # installs (and so verifies) the bundled package; the engine loads no model yet
     assert engine.package == "translate-en_ja-tiny"
     assert engine.options == EngineOptions(
-        device="cpu", threads=3, compute_type="int8_bfloat16", batch_tokens=512, decoding=Decoding(beam_size=4)
+        device="cpu", threads=3, compute_type="int8_bfloat16", batch_tokens=512, decoding=Decoding(beam_size=3)
     )
     assert (tmp_path / "packages" / "translate-en_ja-tiny" / "metadata.json").is_file()
 

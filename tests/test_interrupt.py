@@ -31,6 +31,12 @@ def site(tmp_path: Path, tiny_package: Path) -> tuple[Path, dict]:
     return tmp_path, env
 
 
+def default_sigint() -> None:
+    """Run in the child before exec: Ctrl-C as a terminal delivers it. A process started while
+    its parent ignores SIGINT inherits that, and Python then installs no KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupt(process: subprocess.Popen, ready) -> tuple[float, str, str]:
     """Wait until `ready()`, then send SIGINT; the seconds until the process ended, and its output."""
     deadline = time.monotonic() + 300
@@ -67,7 +73,7 @@ def test_ctrl_c_stops_a_run_inside_a_long_model_call(site):
         subprocess.run([*TRANSLATE, *args], cwd=cwd, env=env, check=True, capture_output=True, timeout=300)
     db = cwd / "db" / "news.db"
     run = subprocess.Popen([*TRANSLATE, "run", "--batch-tokens", "1000000"], cwd=cwd, env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint)
     first = []
     seconds, out, err = interrupt(run, lambda: saved(db) >= 3 and (first.append(time.monotonic()) or
                                                                   time.monotonic() - first[0] > 1.0))
@@ -93,7 +99,8 @@ def test_ctrl_c_stops_text_inside_a_long_model_call(site):
     lines.write_text("".join(LONG.format(n=n) + "\n" for n in range(1000, 7000)), encoding="utf-8")
     with lines.open() as source:
         text = subprocess.Popen([*TRANSLATE, "text", "--batch-tokens", "1000000"], cwd=cwd, env=env,
-                                stdin=source, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                stdin=source, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=default_sigint)
     started = time.monotonic()
     seconds, out, err = interrupt(text, lambda: time.monotonic() - started > 10.0)
     assert seconds < 2.0
