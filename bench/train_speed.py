@@ -13,24 +13,31 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from pathlib import Path
 
 import torch
 
 from models.recipe.model import ModelConfig, Transformer
 from models.recipe.train import _loss, use_bf16
 
-CPU = dict(vocab_size=16000, d_model=256, heads=4, ff=1024, encoder_layers=4, decoder_layers=3)  # configs/cpu.json
-CANDIDATES = {
-    "d256 4+3 ff1024 v16k (cpu.json)": CPU,
-    "d256 4+3 ff1024 v8k": {**CPU, "vocab_size": 8000},
-    "d256 3+2 ff1024 v16k": {**CPU, "encoder_layers": 3, "decoder_layers": 2},
-    "d384 4+3 ff1536 v16k": {**CPU, "d_model": 384, "heads": 6, "ff": 1536},
-}
+CPU_CONFIG = Path(__file__).resolve().parent.parent / "models" / "recipe" / "configs" / "cpu.json"
+
+
+def candidates() -> dict[str, dict]:
+    """configs/cpu.json's model (ModelConfig's fields), and three changes to it."""
+    config = json.loads(CPU_CONFIG.read_text(encoding="utf-8"))
+    cpu = {"vocab_size": config["data"]["vocab_size"], **config["model"]}
+    return {
+        "d256 4+3 ff1024 v16k (cpu.json)": cpu,
+        "d256 4+3 ff1024 v8k": {**cpu, "vocab_size": 8000},
+        "d256 3+2 ff1024 v16k": {**cpu, "encoder_layers": 3, "decoder_layers": 2},
+        "d384 4+3 ff1536 v16k": {**cpu, "d_model": 384, "heads": 6, "ff": 1536},
+    }
 
 
 def measure(name: str, settings: dict, steps: int, warmup: int, batch_tokens: int, length: int) -> dict:
     torch.manual_seed(0)
-    config = ModelConfig(dropout=0.1, max_positions=512, **settings)
+    config = ModelConfig(**settings)
     model = Transformer(config)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4)
     device = torch.device("cpu")
@@ -65,7 +72,7 @@ def main() -> None:
     parser.add_argument("--batch-tokens", type=int, default=6000)
     parser.add_argument("--length", type=int, default=32, help="source and target length of every row")
     args = parser.parse_args()
-    for name, settings in CANDIDATES.items():
+    for name, settings in candidates().items():
         print(json.dumps(measure(name, settings, args.steps, args.warmup, args.batch_tokens, args.length)), flush=True)
 
 
