@@ -1,6 +1,8 @@
 """The model recipe: conversion is exact, and the whole recipe runs end to end on the CPU."""
 
+import hashlib
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -13,7 +15,7 @@ import pytest
 from translator.engine import ArgosEngine, EngineOptions
 from translator.packages import install
 
-from .conftest import REPO, SHARED_CORPUS, run_recipe
+from .conftest import RECIPE, REPO, SHARED_CORPUS, TINY_CONFIG, run_recipe
 
 torch = pytest.importorskip("torch")
 ctranslate2 = pytest.importorskip("ctranslate2")
@@ -166,3 +168,44 @@ def test_a_foreign_package_is_no_warm_start(tmp_path: Path):
         archive.writestr("other/metadata.json", json.dumps({"from_code": "en", "to_code": "ja"}))
     with pytest.raises(ValueError, match="no training record in metadata.json"):
         convert.weights_from_package(package, tmp_path / "unpacked")
+
+
+def test_cooldown_takes_the_rate_to_zero_from_the_run_it_continues(tiny_package: Path, tmp_path: Path):
+    """A cooldown starts from train's state, ends at exactly its steps with a zero rate, and leaves train alone."""
+    work = tmp_path / "work"
+    for folder in ("data", "train"):
+        shutil.copytree(tiny_package.parent / "work" / folder, work / folder)
+    state = work / "train" / "state.pt"
+    before = hashlib.sha256(state.read_bytes()).hexdigest()
+    main_step = torch.load(state, weights_only=False)["step"]
+
+    def cooldown() -> list[dict]:
+        result = subprocess.run(
+            [sys.executable, *RECIPE, "cooldown", "--config", str(TINY_CONFIG), "--work", str(work),
+             "--corpus", str(tiny_package.parent / "corpus"), "--device", "cpu"],
+            cwd=REPO, capture_output=True, text=True, timeout=600,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        return [json.loads(line) for line in (work / "cooldown" / "log.jsonl").read_text().splitlines()]
+
+    steps = json.loads(TINY_CONFIG.read_text())["cooldown"]["steps"]
+    log = cooldown()
+    assert log[0]["cooldown_from"] == main_step and log[0]["resumed"]
+    evaluations = [entry for entry in log if "valid_loss" in entry]
+    assert evaluations[-1]["step"] == main_step + steps and evaluations[-1]["lr"] == 0.0
+    assert all(a["lr"] > b["lr"] for a, b in zip(evaluations, evaluations[1:]))
+    assert log[-1]["done"] and log[-1]["steps"] == main_step + steps
+    assert (work / "cooldown" / "checkpoint.pt").exists()
+    assert hashlib.sha256(state.read_bytes()).hexdigest() == before
+
+    again = cooldown()  # a finished cooldown resumed trains no further
+    assert again[-1]["steps"] == main_step + steps and len(again) == len(log) + 2
+
+    result = subprocess.run(
+        [sys.executable, *RECIPE, "pack", "--config", str(TINY_CONFIG), "--work", str(work),
+         "--stage", "cooldown", "--parts", str(tmp_path / "parts")],
+        cwd=REPO, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    packed = convert.unpack(sorted((tmp_path / "parts").glob("pack.tar.*")), tmp_path / "unpacked")
+    assert convert.training_record(packed)["step"] == torch.load(work / "cooldown" / "checkpoint.pt", weights_only=True)["step"]

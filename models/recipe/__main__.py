@@ -4,6 +4,7 @@ Steps (each reads and writes under --work):
 
   prepare   clean, deduplicate, filter and split the corpus; train SentencePiece   (CPU)
   train     train the Transformer until its step or time budget (--resume)          (GPU, or CPU)
+  cooldown  from train's state: the learning rate falls to zero on a news-heavier mix (GPU, or CPU)
   pack      int8 weights + SentencePiece model in parts of under 16 MiB              (where it trained)
   export    parts → CTranslate2 (int8) → .argosmodel                                 (CPU, needs ctranslate2)
   evaluate  chrF and BLEU on the NTREX dev set through the pipeline's engine         (CPU)
@@ -76,6 +77,52 @@ def step_train(config: dict, work: Path, device_name: str, resume: bool = False,
 
     import torch
 
+    initial, initial_step = None, 0
+    if resume and not (work / "train" / "state.pt").exists() and package is not None and package.exists():
+        from .convert import weights_from_package
+
+        model_dict, initial, initial_step, package_spm = weights_from_package(package, work / "warm-start")
+        if {k: v for k, v in model_dict.items() if k != "vocab_size"} != config["model"]:
+            raise SystemExit(f"{package} was trained with model {model_dict}, not this config's {config['model']}")
+        shutil.copyfile(package_spm, work / "data" / "spm.model")
+        initial = {k: torch.from_numpy(v) for k, v in initial.items()}
+    return _run_training(config, work, "train", device_name, resume=resume, initial_weights=initial, initial_step=initial_step)
+
+
+def step_cooldown(config: dict, work: Path, corpus: Path, device_name: str) -> dict:
+    """Cool WORK/train/state.pt down into WORK/cooldown/ (resumes from WORK/cooldown/state.pt when there).
+
+    The config's "cooldown" section: `steps` (the learning rate falls linearly to
+    zero over them) and `extra_sources` (source weights added to the prepared
+    training data, e.g. {"wmt": 4}: more of the news-like pairs the package is
+    for; pairs held out for validation stay out).
+    """
+    from . import data
+
+    settings = config["cooldown"]
+    if not (work / "train" / "state.pt").exists():
+        raise SystemExit(f"no {work / 'train' / 'state.pt'} to cool down: run train first")
+    held_out = set(data.read_pairs(work / "data", "valid"))
+    sources = [data.Source(name, 1) for name in settings["extra_sources"]]
+    weights = settings["extra_sources"]
+    limit = config["data"].get("limit")
+    extra = [
+        (en, ja)
+        for en, ja, source in data.clean_pairs(corpus, sources, config["data"]["max_chars"], limit)
+        if (en, ja) not in held_out
+        for _ in range(weights[source.name])
+    ]
+    return _run_training(
+        config, work, "cooldown", device_name, resume=True, extra_pairs=extra,
+        start_state=work / "train" / "state.pt", cooldown_steps=settings["steps"],
+    )
+
+
+def _run_training(config: dict, work: Path, stage: str, device_name: str, extra_pairs: list | None = None, **options) -> dict:
+    """Encode WORK/data (plus `extra_pairs` for training) and run train.train into WORK/<stage>/."""
+    import sentencepiece as spm
+    import torch
+
     from . import data
     from .model import ModelConfig
     from .train import Corpus, TrainConfig, train
@@ -83,24 +130,11 @@ def step_train(config: dict, work: Path, device_name: str, resume: bool = False,
     folder = work / "data"
     spm_model = folder / "spm.model"
     train_config = TrainConfig(**config["train"])
-    out = work / "train"
-    initial, initial_step = None, 0
-    if resume and not (out / "state.pt").exists() and package is not None and package.exists():
-        from .convert import weights_from_package
 
-        model_dict, initial, initial_step, package_spm = weights_from_package(package, work / "warm-start")
-        if {k: v for k, v in model_dict.items() if k != "vocab_size"} != config["model"]:
-            raise SystemExit(f"{package} was trained with model {model_dict}, not this config's {config['model']}")
-        shutil.copyfile(package_spm, spm_model)
-        initial = {k: torch.from_numpy(v) for k, v in initial.items()}
-
-    def corpus(name: str) -> Corpus:
-        pairs = data.read_pairs(folder, name)
+    def corpus(pairs: list[tuple[str, str]]) -> Corpus:
         src = data.encode(spm_model, [en for en, _ in pairs], threads())
         tgt = data.encode(spm_model, [ja for _, ja in pairs], threads())
         return Corpus(src, tgt, train_config.max_tokens_per_sentence)
-
-    import sentencepiece as spm
 
     vocab_size = spm.SentencePieceProcessor(model_file=str(spm_model)).get_piece_size()
     model_config = ModelConfig(vocab_size=vocab_size, **config["model"])
@@ -109,27 +143,27 @@ def step_train(config: dict, work: Path, device_name: str, resume: bool = False,
         torch.backends.cuda.matmul.allow_tf32 = True
     else:
         torch.set_num_threads(threads())
+    out = work / stage
     return train(
         model_config,
         train_config,
-        corpus("train"),
-        corpus("valid"),
+        corpus(data.read_pairs(folder, "train") + (extra_pairs or [])),
+        corpus(data.read_pairs(folder, "valid")),
         out / "checkpoint.pt",
         out / "log.jsonl",
         device,
-        resume=resume,
-        initial_weights=initial,
-        initial_step=initial_step,
+        **options,
     )
 
 
-def step_pack(work: Path, out: Path) -> list[Path]:
+def step_pack(work: Path, out: Path, stage: str = "train") -> list[Path]:
+    """Pack WORK/<stage>/checkpoint.pt (stage: train or cooldown)."""
     from .convert import pack
 
     return pack(
-        work / "train" / "checkpoint.pt",
+        work / stage / "checkpoint.pt",
         work / "data" / "spm.model",
-        [work / "train" / "log.jsonl", work / "data" / "stats.json"],
+        [work / stage / "log.jsonl", work / "data" / "stats.json"],
         out,
     )
 
@@ -194,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m models.recipe", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("step", choices=["prepare", "train", "pack", "export", "evaluate", "all"])
+    parser.add_argument("step", choices=["prepare", "train", "cooldown", "pack", "export", "evaluate", "all"])
     parser.add_argument("--config", type=Path, default=HERE / "configs" / "base.json")
     parser.add_argument("--work", type=Path, default=HERE / "work")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -202,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parts", type=Path, help="folder of pack.tar.* (default: WORK/pack)")
     parser.add_argument("--out", type=Path, help="the .argosmodel to write (export, all)")
     parser.add_argument("--package", type=Path, help="the .argosmodel to score (evaluate)")
+    parser.add_argument(
+        "--stage", choices=["train", "cooldown"], default="train", help="pack: the checkpoint of WORK/train or WORK/cooldown"
+    )
     parser.add_argument("--sweep", action="store_true", help="evaluate: compare decoding settings")
     parser.add_argument("--limit", type=int, help="evaluate: only the first N dev sentences")
     parser.add_argument("--hypotheses", type=Path, help="evaluate: write the first setting's output here")
@@ -225,8 +262,10 @@ def main(argv: list[str] | None = None) -> int:
         results = step_prepare(config, args.work, args.corpus)
     elif args.step == "train":
         results = step_train(config, args.work, args.device, args.resume, args.package or out)
+    elif args.step == "cooldown":
+        results = step_cooldown(config, args.work, args.corpus, args.device)
     elif args.step == "pack":
-        results = [str(p) for p in step_pack(args.work, parts)]
+        results = [str(p) for p in step_pack(args.work, parts, args.stage)]
     elif args.step == "export":
         results = str(step_export(config, args.work, parts, out))
     elif args.step == "evaluate":

@@ -1,4 +1,5 @@
-"""Training: length-bucketed batches, label smoothing, warm-up then inverse-sqrt decay, an EMA of the weights.
+"""Training: length-bucketed batches, label smoothing, warm-up then inverse-sqrt decay (and an optional
+linear cooldown to zero), an EMA of the weights.
 
 Runs until a step or time budget is spent and saves its checkpoints at every
 evaluation (atomically), so a run cut off early still leaves a usable model:
@@ -178,6 +179,8 @@ def train(
     resume: bool = False,
     initial_weights: dict[str, torch.Tensor] | None = None,
     initial_step: int = 0,
+    start_state: Path | None = None,
+    cooldown_steps: int = 0,
 ) -> dict:
     """Train; return the summary also written as the last line of `log`.
 
@@ -186,6 +189,13 @@ def train(
     instead (a shipped package's, dequantised), counting steps from
     `initial_step`, with a fresh optimizer and a short warm-up; ignored when
     there is a state to resume.
+
+    start_state and cooldown_steps make a cooldown (the decay phase of a
+    warm-up/stable/decay schedule of Hu et al. 2024, "MiniCPM"): it
+    starts from another run's `state.pt` (weights, EMA, optimizer) when there is
+    none beside `checkpoint` yet, lowers the learning rate linearly from that
+    run's rate to zero over `cooldown_steps`, and stops there; `max_minutes`
+    does not apply. Its best-so-far is its own, so it always leaves a checkpoint.
     """
     state_file = checkpoint.with_name("state.pt")
     torch.manual_seed(config.seed)
@@ -197,7 +207,11 @@ def train(
     )
     step, tokens_seen, epoch, best, minutes_before = 0, 0, 0, float("inf"), 0.0
     warmup_from = 0  # a warm start re-warms the learning rate from this step
-    state = torch.load(state_file, map_location="cpu", weights_only=False) if resume and state_file.exists() else None
+    cooldown_from = None  # a cooldown lowers the rate to zero from this step
+    state_source = state_file if resume and state_file.exists() else None
+    if state_source is None and start_state is not None:
+        state_source = start_state
+    state = torch.load(state_source, map_location="cpu", weights_only=False) if state_source is not None else None
     if state is not None:
         model.load_state_dict(state["weights"], strict=False)
         optimizer.load_state_dict(state["optimizer"])
@@ -205,6 +219,10 @@ def train(
         minutes_before, warmup_from = state["minutes"], state.get("warmup_from", 0)
         rng.bit_generator.state = state["rng"]
         torch.set_rng_state(state["torch_rng"])
+        if cooldown_steps:
+            cooldown_from = state.get("cooldown_from")
+            if cooldown_from is None:  # the first start from the other run's state
+                cooldown_from, best = step, float("inf")
     elif initial_weights is not None:
         model.load_state_dict(initial_weights, strict=False)
         step = warmup_from = initial_step
@@ -215,7 +233,10 @@ def train(
             ema[name].copy_(value)
     ema_list = list(ema.values())
 
-    def rate(global_step: int) -> float:
+    if cooldown_steps and cooldown_from is None:
+        raise ValueError("a cooldown needs a state to start from (start_state)")
+
+    def schedule(global_step: int) -> float:
         """Linear warm-up, then inverse square root; a warm start re-warms over a tenth of the warm-up."""
         global_step = max(global_step, 1)
         decay = math.sqrt(config.warmup_steps / max(global_step, config.warmup_steps))
@@ -223,10 +244,20 @@ def train(
             return min(global_step / config.warmup_steps, decay)
         return min((global_step - warmup_from) / max(1, config.warmup_steps // 10), 1.0) * decay
 
+    def rate(global_step: int) -> float:
+        if cooldown_from is None:
+            return schedule(global_step)
+        return schedule(cooldown_from) * max(0.0, 1 - (global_step - cooldown_from) / cooldown_steps)
+
+    def finished(step: int, minutes: float) -> bool:
+        if cooldown_from is not None:
+            return step >= cooldown_from + cooldown_steps
+        return step >= config.max_steps or minutes >= config.max_minutes
+
     first = step
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda i: rate(first + i))
     started = time.monotonic() - minutes_before * 60
-    stop = False
+    stop = finished(step, minutes_before)
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("a", encoding="utf-8") as log_file:
 
@@ -236,7 +267,7 @@ def train(
             print(json.dumps(entry), flush=True)
 
         record({"start": True, "step": step, "resumed": state is not None, "warm_start": initial_weights is not None and state is None,
-                "bf16": bf16, "threads": torch.get_num_threads()})
+                "cooldown_from": cooldown_from, "bf16": bf16, "threads": torch.get_num_threads()})
         window_start, window_tokens = time.monotonic(), 0
         while not stop:
             epoch += 1
@@ -256,7 +287,7 @@ def train(
                 with torch.no_grad():
                     torch._foreach_lerp_(ema_list, params, 1 - config.ema_decay)
                 minutes = (time.monotonic() - started) / 60
-                stop = step >= config.max_steps or minutes >= config.max_minutes
+                stop = finished(step, minutes)
                 due = time.monotonic() - window_start >= config.eval_minutes * 60
                 if step % config.eval_every == 0 or stop or due:
                     raw_loss = evaluate(model, valid_data, device, config.batch_tokens, bf16, config.length_step)
@@ -303,6 +334,7 @@ def train(
                             "best": best,
                             "minutes": minutes,
                             "warmup_from": warmup_from,
+                            "cooldown_from": cooldown_from,
                             "rng": rng.bit_generator.state,
                             "torch_rng": torch.get_rng_state(),
                         },
