@@ -208,4 +208,6 @@ def test_cooldown_takes_the_rate_to_zero_from_the_run_it_continues(tiny_package:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     packed = convert.unpack(sorted((tmp_path / "parts").glob("pack.tar.*")), tmp_path / "unpacked")
-    assert convert.training_record(packed)["step"] == torch.load(work / "cooldown" / "checkpoint.pt", weights_only=True)["step"]
+    record = convert.training_record(packed)
+    assert record["step"] == torch.load(work / "cooldown" / "checkpoint.pt", weights_only=True)["step"]
+    assert record["cooldown_from"] == main_step

@@ -61,6 +61,7 @@ def pack(checkpoint: Path, sentencepiece_model: Path, extra_files: list[Path], o
             "weights": quantize(state["weights"]),
             "step": state.get("step", 0),
             "valid_loss": state.get("valid_loss"),
+            "cooldown_from": state.get("cooldown_from"),
         },
         buffer,
     )
@@ -156,9 +157,15 @@ def vocabulary(sentencepiece_model: Path) -> list[str]:
 
 
 def training_record(packed_dir: Path) -> dict:
-    """What metadata.json keeps of the training: model config, step, validation loss (for warm starts)."""
+    """What metadata.json keeps of the training: model config, step, validation loss (for warm starts), and
+    the step a cooldown started from (None: not cooled down)."""
     state = torch.load(packed_dir / "weights.pt", map_location="cpu", weights_only=True)
-    return {"model_config": state["model_config"], "step": state.get("step", 0), "valid_loss": state.get("valid_loss")}
+    return {
+        "model_config": state["model_config"],
+        "step": state.get("step", 0),
+        "valid_loss": state.get("valid_loss"),
+        "cooldown_from": state.get("cooldown_from"),
+    }
 
 
 def export(packed_dir: Path, model_dir: Path) -> Path:

@@ -319,6 +319,7 @@ def train(
                                 "step": step,
                                 "valid_loss": best,
                                 "ema": use_ema,
+                                "cooldown_from": cooldown_from,
                             },
                         )
                     _save(
