@@ -342,7 +342,7 @@ def test_help_shows_defaults_and_environment():
     assert "--db PATH The SQLite database file. [env var: TRANSLATE_DB; default: db/news.db]" in group
     assert "[env var: TRANSLATE_PACKAGES_DIR; default: (packages/ beside the database)]" in group
     run = " ".join(invoke("run", "--help").stdout.split())
-    assert "--beam-size N Beam size for decoding. [env var: TRANSLATE_BEAM_SIZE; default: 2]" in run
+    assert "--beam-size N Beam size for decoding. [env var: TRANSLATE_BEAM_SIZE; default: 4]" in run
 
 
 def test_bad_engine_setting_is_one_line(app):

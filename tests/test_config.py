@@ -12,7 +12,7 @@ def test_defaults():
     assert config.packages_dir == Path("db/packages")
     assert config.models_dir == Path("models")
     assert config.link_template == "/articles/{id}/{lang}"
-    assert (config.device, config.beam_size, config.threads) == ("cpu", 2, 0)
+    assert (config.device, config.beam_size, config.threads) == ("cpu", 4, 0)
 
 
 def test_flag_beats_environment_beats_default():

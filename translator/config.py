@@ -160,7 +160,7 @@ SETTINGS: tuple[Setting, ...] = (
         _compute_type,
         "TYPE",
     ),
-    Setting("beam_size", "TRANSLATE_BEAM_SIZE", "2", "Beam size for decoding.", _at_least("beam size", 1), "N"),
+    Setting("beam_size", "TRANSLATE_BEAM_SIZE", "4", "Beam size for decoding.", _at_least("beam size", 1), "N"),
     Setting(
         "batch_tokens",
         "TRANSLATE_BATCH_TOKENS",

@@ -209,7 +209,7 @@ def step_evaluate(
 
     decodings = [Decoding()]
     if sweep:
-        plain = Decoding(repetition_penalty=1.0)  # no guard against repeats
+        plain = Decoding(beam_size=2, repetition_penalty=1.0)  # no guard against repeats
         decodings = [
             replace(plain, beam_size=1),
             plain,
