@@ -211,3 +211,19 @@ def test_cooldown_takes_the_rate_to_zero_from_the_run_it_continues(tiny_package:
     record = convert.training_record(packed)
     assert record["step"] == torch.load(work / "cooldown" / "checkpoint.pt", weights_only=True)["step"]
     assert record["cooldown_from"] == main_step
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (REPO / "models" / "recipe" / "configs" / "base.json", 'this config has no "cooldown" section'),
+        (TINY_CONFIG, "to cool down: run train first"),
+    ],
+)
+def test_a_cooldown_without_its_section_or_a_state_says_so(tmp_path: Path, config: Path, message: str):
+    result = subprocess.run(
+        [sys.executable, *RECIPE, "cooldown", "--config", str(config), "--work", str(tmp_path), "--device", "cpu"],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 1
+    assert message in result.stderr and "Traceback" not in result.stderr

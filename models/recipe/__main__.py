@@ -99,18 +99,19 @@ def step_cooldown(config: dict, work: Path, corpus: Path, device_name: str) -> d
     """
     from . import data
 
+    if "cooldown" not in config:
+        raise SystemExit("this config has no \"cooldown\" section (configs/cpu.json has one)")
     settings = config["cooldown"]
     if not (work / "train" / "state.pt").exists():
         raise SystemExit(f"no {work / 'train' / 'state.pt'} to cool down: run train first")
     held_out = set(data.read_pairs(work / "data", "valid"))
-    sources = [data.Source(name, 1) for name in settings["extra_sources"]]
-    weights = settings["extra_sources"]
+    sources = [data.Source(name, weight) for name, weight in settings["extra_sources"].items()]
     limit = config["data"].get("limit")
     extra = [
         (en, ja)
         for en, ja, source in data.clean_pairs(corpus, sources, config["data"]["max_chars"], limit)
         if (en, ja) not in held_out
-        for _ in range(weights[source.name])
+        for _ in range(source.weight)
     ]
     return _run_training(
         config, work, "cooldown", device_name, resume=True, extra_pairs=extra,
