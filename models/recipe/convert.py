@@ -59,9 +59,7 @@ def pack(checkpoint: Path, sentencepiece_model: Path, extra_files: list[Path], o
         {
             "model_config": state["model_config"],
             "weights": quantize(state["weights"]),
-            "step": state.get("step", 0),
-            "valid_loss": state.get("valid_loss"),
-            "cooldown_from": state.get("cooldown_from"),
+            **_record(state),
         },
         buffer,
     )
@@ -160,12 +158,13 @@ def training_record(packed_dir: Path) -> dict:
     """What metadata.json keeps of the training: model config, step, validation loss (for warm starts), and
     the step a cooldown started from (None: not cooled down)."""
     state = torch.load(packed_dir / "weights.pt", map_location="cpu", weights_only=True)
-    return {
-        "model_config": state["model_config"],
-        "step": state.get("step", 0),
-        "valid_loss": state.get("valid_loss"),
-        "cooldown_from": state.get("cooldown_from"),
-    }
+    return {"model_config": state["model_config"], **_record(state)}
+
+
+def _record(state: dict) -> dict:
+    """The training facts a checkpoint carries into the pack and the package: step, validation loss, and
+    the step its cooldown started from (older checkpoints lack the last two: None)."""
+    return {"step": state.get("step", 0), "valid_loss": state.get("valid_loss"), "cooldown_from": state.get("cooldown_from")}
 
 
 def export(packed_dir: Path, model_dir: Path) -> Path:
