@@ -35,6 +35,7 @@ from .errors import ArticleNotFound, EditorialError, SentenceNotFound
 from .news import AlignedArticle, AuditAction, Origin, Status
 from .publish import publication, publish_article, withdraw
 from .store import Store
+from .wording import count
 
 EDITOR_NAME_MAX = 60
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
@@ -233,7 +234,7 @@ def approve(store: Store, article_id: int, lang: str, editor: str) -> AlignedArt
         pending = sum(pair.needs_review for pair in article.pairs)
         if pending:
             raise EditorialError(
-                f"article {article_id} cannot be approved: {pending} sentence{'s' * (pending != 1)} "
+                f"article {article_id} cannot be approved: {count(pending, 'sentence')} "
                 "still need review (changed, cut short, or empty)"
             )
         if article.approval is not None:

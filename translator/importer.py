@@ -46,6 +46,7 @@ from .journal import Page, Repair, content_hash, parse_page
 from .news import Article, Block, BlockKind
 from .segment import split_sentences
 from .store import Store
+from .wording import plural
 
 PAGE_SUFFIX = ".txt"
 
@@ -256,7 +257,7 @@ def _line_ranges(numbers: list[int]) -> str:
         else:
             runs.append([number])
     text = ", ".join(f"{run[0]}-{run[-1]}" if len(run) > 2 else ", ".join(map(str, run)) for run in runs)
-    return f"line{'s' * (len(numbers) > 1)} {text}"
+    return f"{plural('line', len(numbers))} {text}"
 
 
 @dataclass

@@ -36,6 +36,7 @@ from .glossary import (
 )
 from .news import BlockKind
 from .store import Store
+from .wording import count
 
 FORMATS = ("csv", "tbx")
 
@@ -61,7 +62,7 @@ class GlossaryImport:
 
     def summary(self, source: str) -> str:
         """One line for an editor: 'Imported FILE: 2 added, 0 updated, 1 unchanged[, 0 removed]; 1 article rechecked'."""
-        articles = f"{self.articles_rechecked} article{'s' * (self.articles_rechecked != 1)}"
+        articles = count(self.articles_rechecked, "article")
         return (
             f"Imported {source}: {self.added} added, {self.updated} updated, {self.unchanged} unchanged"
             + (f", {self.removed} removed" if self.replace else "")

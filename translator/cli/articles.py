@@ -11,7 +11,8 @@ import click
 from .. import importer, reading, review
 from ..app import App, TARGET_LANG
 from ..cleaning import json_safe_dumps
-from .common import ARTICLE_ID, count, echo_safe, pass_app
+from ..wording import count
+from .common import ARTICLE_ID, echo_safe, pass_app
 
 
 @click.command(name="import")

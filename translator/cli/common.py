@@ -95,8 +95,3 @@ def setting_options(*names: str) -> Callable[[F], F]:
 def echo_safe(text: str, err: bool = False) -> None:
     """Echo one line of text that may hold a page's text or a file name, terminal-safe."""
     click.echo(terminal_safe(text), err=err)
-
-
-def count(number: int, noun: str) -> str:
-    """'1 page', '2 pages'."""
-    return f"{number} {noun}{'s' * (number != 1)}"

@@ -11,7 +11,8 @@ import wcwidth
 
 from .. import qa_store
 from ..app import App
-from .common import count, pass_app
+from ..wording import count
+from .common import pass_app
 
 
 @click.group()

@@ -11,7 +11,8 @@ import click
 from .. import pipeline
 from ..app import App
 from ..cleaning import read_text
-from .common import ENGINE_SETTINGS, EXIT_INTERRUPTED, count, pass_app, setting_options
+from ..wording import count, plural
+from .common import ENGINE_SETTINGS, EXIT_INTERRUPTED, pass_app, setting_options
 
 
 @click.command()
@@ -97,7 +98,7 @@ def run_warnings(report: pipeline.RunReport) -> list[str]:
 
 def _articles(ids: list[int]) -> str:
     shown = ", ".join(map(str, ids[:10])) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
-    return f"article{'s' * (len(ids) > 1)} {shown}"
+    return f"{plural('article', len(ids))} {shown}"
 
 
 @click.command()

@@ -10,7 +10,8 @@ import click
 from .. import site
 from ..app import SOURCE_LANG, App
 from ..web.server import make_server
-from .common import count, pass_app, setting_options
+from ..wording import count
+from .common import pass_app, setting_options
 
 SERVE_SETTINGS = ("host", "port", "token")
 
