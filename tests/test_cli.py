@@ -306,7 +306,7 @@ def test_list(translated):
     lines = invoke("list").stdout.splitlines()
     # The fake's "Japanese" is English: QA errors and warnings in every article.
     assert lines[0] == (
-        " 1  2025/02/21 18:38  current  73E 31W  page      Mexico says won't accept US 'invasion' in fight against cartels"
+        " 1  2025/02/21 18:38  current  73E 35W  page      Mexico says won't accept US 'invasion' in fight against cartels"
     )
     assert lines[1] == " 2  2025/02/21 18:37  current  1E 1W    headline  Spain's ex-football boss Luis Rubiales fined over forced kiss"
     assert len(lines) == 42
@@ -319,7 +319,7 @@ def test_list(translated):
         "ja_status": "current",
         "ja_truncated": 0,
         "ja_empty": 0,
-        "ja_flags": {"error": 73, "warning": 31},
+        "ja_flags": {"error": 73, "warning": 35},
     }
 
 

@@ -13,8 +13,12 @@ The checks, and what each accepts:
   2月21日 for Feb. 21, 7時55分 for 7.55am, 午後3時 or 15時 for 3 p.m. A date
   whose day is there under another month (3月21日 for Feb. 21) is flagged too.
   Conservative by design: digits glued to letters (COVID-19, G7, 5G) are names,
-  not quantities, and are left to the other checks; spelled-out numbers ("ten")
-  are not read; ":00" minutes are not required (10 a.m. is 午前10時).
+  not quantities, and are left to the other checks; ":00" minutes are not
+  required (10 a.m. is 午前10時). Spelt-out numbers are read too ("six million"
+  is 600万, "twenty-five" 25, "two decades" 20年, "two" also 両 or 双): with a
+  scale (hundred, thousand, million...) a missing one is an error, a bare one
+  ("three") a warning, since Japanese idiom sometimes absorbs it. "one" alone (a
+  pronoun) and capitalised words inside a sentence (Channel Four) are not read.
 - ``english_left``: Latin-letter words in the Japanese other than acronyms
   (two or more capitals: EU, U.S., C-SPAN), single capitals (initials: ジョン・F・
   ケネディ), units after a number (5km), web addresses and handles, the words
@@ -177,11 +181,39 @@ _JA_TOKEN = re.compile(
 )
 
 
+# Spelt-out English numbers. "one" alone is left out (a pronoun: "no one", "one of
+# them"); a capitalised word inside a sentence is a name (Channel Four, Big Ten).
+_EN_UNITS = {
+    word: value
+    for value, word in enumerate(
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen".split(),
+        start=1,
+    )
+}
+_EN_TENS = {word: 10 * value for value, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+_EN_WORD_QUANTITY = re.compile(
+    rf"""
+    (?<![\w-])
+    (?P<number>(?P<tens>{"|".join(_EN_TENS)})(?:-(?P<tens_unit>{"|".join(list(_EN_UNITS)[:9])}))?|(?P<unit>{"|".join(_EN_UNITS)}))
+    (?:[\s-]+(?P<hundred>hundred))?
+    (?:[\s-]+(?P<scale>thousand|million|billion|trillion))?
+    (?![\w-])
+    (?:(?=\s+decades?\b)(?P<decades>))?           # "two decades": 20年 will do
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+# "the two leaders" is often 両首脳, "the two sides" 双方, "two people" ふたり.
+_JA_TWO = ("両", "双", "ふた")
+
+
 @dataclass(frozen=True)
 class _Quantity:
     text: str
     span: tuple[int, int]
     values: frozenset[Decimal]  # any one of them in the Japanese will do
+    words: tuple[str, ...] = ()  # or any one of these Japanese words
+    severity: Severity = Severity.ERROR
 
 
 def _decimal(text: str) -> Decimal:
@@ -223,6 +255,32 @@ def _english_quantities(english: str) -> list[_Quantity]:
         else:
             values = [_decimal(group["plain"])]
         quantities.append(_Quantity(match.group(), match.span(), frozenset(values)))
+    return sorted(quantities + _english_word_quantities(english), key=lambda quantity: quantity.span)
+
+
+def _english_word_quantities(english: str) -> list[_Quantity]:
+    """Spelt-out numbers ("six million", "twenty-five", "three"), with their values."""
+    quantities = []
+    for match in _EN_WORD_QUANTITY.finditer(english):
+        before = english[: match.start()].rstrip()
+        if match.group("number")[0].isupper() and before and before[-1] not in "\"“‘'(":
+            continue  # a name inside the sentence: Channel Four, the Big Ten
+        unit = (match.group("unit") or "").lower()
+        if unit == "one" and not (match.group("hundred") or match.group("scale")):
+            continue
+        value = _EN_UNITS.get(unit, 0) + _EN_TENS.get((match.group("tens") or "").lower(), 0)
+        value += _EN_UNITS.get((match.group("tens_unit") or "").lower(), 0)
+        if match.group("hundred"):
+            value *= 100
+        if match.group("scale"):
+            value *= _SCALES[match.group("scale").lower()]
+        values = [Decimal(value)] + ([Decimal(value * 10)] if match.group("decades") is not None else [])
+        words = _JA_TWO if value == 2 else ()
+        # A bare small number is often absorbed by Japanese idiom (南北朝鮮 for the two
+        # Koreas, 長時間 for hour six): a warning. With a scale it is a figure: an error.
+        exact = bool(match.group("hundred") or match.group("scale"))
+        severity = Severity.ERROR if exact else Severity.WARNING
+        quantities.append(_Quantity(match.group(), match.span(), frozenset(values), words, severity))
     return quantities
 
 
@@ -274,11 +332,11 @@ def _check_numbers(english: str, japanese: str) -> list[Flag]:
     ja_values = japanese_values(japanese)
     flags = []
     for quantity in _english_quantities(english):
-        if not quantity.values & ja_values:
+        if not quantity.values & ja_values and not any(word in japanese for word in quantity.words):
             flags.append(
                 Flag(
                     Check.NUMBER,
-                    Severity.ERROR,
+                    quantity.severity,
                     f"{quantity.text.strip()!r} is not in the Japanese",
                     en_span=quantity.span,
                 )
