@@ -185,6 +185,17 @@ SETTINGS: tuple[Setting, ...] = (
 SETTING_BY_NAME = {setting.name: setting for setting in SETTINGS}
 
 
+def default(name: str) -> object:
+    """The parsed default of setting `name` (int for beam_size): the one place a default is written.
+
+    The engine's option classes take their defaults from here, so a library
+    caller and the command line start from the same values.
+    :raises KeyError: for a setting that does not exist.
+    """
+    setting = SETTING_BY_NAME[name]
+    return None if setting.default is None else setting.parse(setting.default)
+
+
 def settings_table() -> str:
     """The README's settings table (Markdown), made from SETTINGS; tests/test_docs.py keeps them equal."""
     rows = ["| flag | environment | default | |", "| --- | --- | --- | --- |"]
