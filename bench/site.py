@@ -15,7 +15,7 @@ with a Japanese translation ('訳' + the English sentence) published as
              both indexes and the sidebars it appears in change)
   unpublish  one article's English changed, not yet translated (its Japanese page goes)
 
-and the served English page of the newest article (Flask test client, warm).
+and the served pages of the newest article, English and Japanese (Flask test client, warm).
 See bench/README.md.
 """
 
@@ -127,18 +127,20 @@ def main() -> None:
     from translator.web import create_app
 
     client = create_app(App(flags={"db": str(work / "news.db")})).test_client()
-    client.get(f"/articles/{newest}/en")
-    started = time.perf_counter()
-    served = [client.get(f"/articles/{newest}/en").status_code for _ in range(5)]
-    serve_ms = (time.perf_counter() - started) / len(served) * 1000
-    assert served == [200] * 5, served
+    served_ms = {}
+    for lang in ("en", "ja"):
+        client.get(f"/articles/{newest}/{lang}")
+        started = time.perf_counter()
+        served = [client.get(f"/articles/{newest}/{lang}").status_code for _ in range(5)]
+        served_ms[lang] = (time.perf_counter() - started) / len(served) * 1000
+        assert served == [200] * 5, served
     size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
     print(f"{articles.count:,} articles, {size / 2**20:.0f} MiB of site in {folder}")
     print(f"{'export':<10} {'wall s':>8} {'CPU s':>8} {'written':>8} {'removed':>8} {'unchanged':>10}")
     for name, wall, cpu, written, removed, unchanged in rows:
         print(f"{name:<10} {wall:>8.2f} {cpu:>8.2f} {written:>8,} {removed:>8,} {unchanged:>10,}")
-    print(f"served English page of the newest article: {serve_ms:.0f} ms")
+    print(f"served pages of the newest article: English {served_ms['en']:.0f} ms, Japanese {served_ms['ja']:.0f} ms")
     store.close()
 
 

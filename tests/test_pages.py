@@ -268,3 +268,53 @@ def test_a_reader_follows_the_links_on_the_server(bilingual_app, live_server, pa
     page.wait_for_url(f"{url}/ja/")
     page.get_by_role("link", name=f"<訳>{MEXICO}").click()
     page.wait_for_url(f"{url}/articles/1/ja")
+
+
+HEADLINES = ["Rates rise again", "Storm hits the coast", "Election called early", "Markets fall sharply",
+             "Home team wins the cup", "New bridge opens", "Rail strike ends", "Forest fire spreads", "Trade deal signed"]  # fmt: skip
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2), st.sampled_from(["live", "withdrawn", "stale", "untranslated", "headline-only"])),
+        min_size=1,
+        max_size=len(HEADLINES) - 1,
+    )
+)
+def test_a_served_page_reads_the_sidebars_the_whole_site_has(articles):
+    # Site.load(around=id) reads a window per language; any mix of states and equal
+    # times (ordered by id) must give each page the sidebars and state of the full read.
+    from tempfile import TemporaryDirectory
+
+    from translator import publish
+    from translator.importer import save_page
+    from translator.web import pages
+
+    from .conftest import FakeEngine, jst, page
+
+    with TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pages, "SIDEBAR_SIZE", 3)  # windows shorter than the list
+        app = App(flags={"db": f"{folder}/news.db"}, engine_factory=lambda config: FakeEngine())
+        stories = [(HEADLINES[i + 1], jst(2025, 1, 1, 10, minute), state) for i, (minute, state) in enumerate(articles)]
+        carrier = page(HEADLINES[0], published=jst(2025, 1, 1, 9, 0),
+                       sidebar=[(when, h) for h, when, state in stories if state == "headline-only"])  # fmt: skip
+        with app.store(create=True) as store:
+            save_page(store, carrier)
+            for headline, when, state in stories:
+                if state not in ("headline-only", "untranslated"):
+                    save_page(store, page(headline, [f"{headline}."], when))
+        app.translate_pending()
+        with app.store() as store:
+            for headline, when, state in stories:
+                if state == "untranslated" or state == "stale":
+                    save_page(store, page(headline, [f"{headline}, changed."], when))
+                elif state == "withdrawn":
+                    publish.withdraw(store, store.db.execute("select id from articles where headline = ?", [headline]).fetchone()[0], "ja")
+            whole = pages.Site.load(store)
+            for (article_id,) in store.db.execute("select id from articles").fetchall():
+                served = pages.Site.load(store, around=article_id)
+                for lang in pages.LANGS:
+                    assert served.sidebar(article_id, lang) == whole.sidebar(article_id, lang)
+                assert served.live.get(article_id) == whole.live.get(article_id)
+            assert len(whole.listings["en"]) == len(articles) + 1

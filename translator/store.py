@@ -448,24 +448,6 @@ class Store:
         """
         return {row["id"]: row["content_hash"] for row in self.db.query(sql, {"lang": lang})}
 
-    def translated_headlines(self, lang: str) -> dict[int, str]:
-        """Article id → its headline in `lang`, for every article whose headline sentence has a translation.
-
-        The headline is one sentence (importer.article_blocks); a translation made
-        from other English than the headline now has is not its translation.
-        """
-        rows = self.db.query(
-            """
-            select s.article_id, st.text from sentences s
-            join sentence_translations st
-                 on st.article_id = s.article_id and st.lang = ? and st.source_hash = s.source_hash
-            where s.position = 0
-            order by s.article_id, s.idx
-            """,
-            [lang],
-        )
-        return {row["article_id"]: row["text"] for row in rows}
-
     def fingerprints(self, lang: str) -> dict[int, tuple[str, str | None]]:
         """Article id → (content hash of its English, digest of its sentence translations into `lang`).
 

@@ -86,15 +86,7 @@ def fit_for_html(value: Any) -> Any:
 # What the pages show -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Entry:
-    """An article as a list shows it (an index, a sidebar): `published` ISO 8601 (+09:00),
-    the headline in the list's language; `has_page` is False for a headline-only article."""
-
-    id: int
-    published: str
-    headline: str
-    has_page: bool
+Entry = publish.Listed  # an article as an index or a sidebar shows it
 
 
 @dataclass(frozen=True)
@@ -110,21 +102,21 @@ class Site:
     live: dict[int, bool]
 
     @classmethod
-    def load(cls, store: Store) -> "Site":
-        """Read the site from the store (three queries, whatever the number of articles)."""
-        articles = store.articles(TARGET_LANG)
-        live = publish.live_translations(store, TARGET_LANG)
-        headlines = store.translated_headlines(TARGET_LANG)
+    def load(cls, store: Store, around: int | None = None) -> "Site":
+        """Read the site from the store (three queries, whatever the number of articles).
+
+        `around`: only what that article's pages show: each listing from that
+        article back by SIDEBAR_SIZE, and its own `live` state. A served page
+        then reads about SIDEBAR_SIZE rows per language, not the whole archive
+        (bench/README.md, "Static export": 721 ms per page at 10,000 articles before).
+        """
+        limit = None if around is None else SIDEBAR_SIZE + 1
         return cls(
             {
-                SOURCE_LANG: tuple(Entry(a.id, a.published, a.headline, a.full_page) for a in articles),
-                TARGET_LANG: tuple(
-                    Entry(a.id, a.published, headlines[a.id], a.full_page)
-                    for a in articles
-                    if a.id in live and a.id in headlines
-                ),
+                SOURCE_LANG: tuple(publish.listing(store, until=around, limit=limit)),
+                TARGET_LANG: tuple(publish.listing(store, TARGET_LANG, until=around, limit=limit)),
             },
-            live,
+            publish.live_translations(store, TARGET_LANG, around),
         )
 
     @functools.cached_property
@@ -305,7 +297,7 @@ def _urls() -> ServedUrls:
 def article(article_id: int, lang: str) -> str:
     """An article's page in `lang`; 404 where there is none."""
     store = request_store()
-    site = Site.load(store)
+    site = Site.load(store, around=article_id)
     return render_article(article_page(store.aligned_article(article_id, TARGET_LANG), lang, site), _urls())
 
 
