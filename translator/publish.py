@@ -168,13 +168,13 @@ class Listed(NamedTuple):
 
 
 def listing(
-    store: Store, translated_into: str | None = None, *, until: int | None = None, limit: int | None = None
+    store: Store, translated_into: str | None = None, *, at: int | None = None, limit: int | None = None
 ) -> list[Listed]:
     """The site's list of articles in one language, newest first (published, then id).
 
     `translated_into` None: the English list, every article. A language: the
     articles whose translation into it is up (live_translations) and whose
-    headline has a translation, with that headline. `until`: start at that
+    headline has a translation, with that headline. `at`: start the list at that
     article (itself included where it is listed) and go back in time; `limit`:
     at most that many. A page's sidebar thus reads `limit` rows, not the archive.
     """
@@ -194,12 +194,12 @@ def listing(
             cross join sentence_translations st
                  on st.article_id = a.id and st.lang = :lang and st.source_hash = s.source_hash
         """
-    window = "where (a.published, a.id) <= (select published, id from articles where id = :until)" if until is not None else ""
+    window = "where (a.published, a.id) <= (select published, id from articles where id = :at)" if at is not None else ""
     rows = store.db.query(
         f"""
         select a.id, a.published, {headline} as headline, a.full_page from articles a {joins} {window}
         order by a.published desc, a.id desc {"limit :limit" if limit is not None else ""}
         """,
-        {"lang": translated_into, "until": until, "limit": limit},
+        {"lang": translated_into, "at": at, "limit": limit},
     )
     return [Listed(row["id"], row["published"], row["headline"], bool(row["full_page"])) for row in rows]

@@ -15,10 +15,14 @@ The checks, and what each accepts:
   Conservative by design: digits glued to letters (COVID-19, G7, 5G) are names,
   not quantities, and are left to the other checks; ":00" minutes are not
   required (10 a.m. is 午前10時). Spelt-out numbers are read too ("six million"
-  is 600万, "twenty-five" 25, "two decades" 20年, "two" also 両 or 双): with a
-  scale (hundred, thousand, million...) a missing one is an error, a bare one
-  ("three") a warning, since Japanese idiom sometimes absorbs it. "one" alone (a
-  pronoun) and capitalised words inside a sentence (Channel Four) are not read.
+  is 600万, "two hundred and fifty thousand" 25万, "twenty-five" 25, "two
+  decades" 20年, "two" also 両 or 双, "forty-year-old" 40): with a scale
+  (hundred, thousand, million...) a missing one is an error, a bare one
+  ("three") a warning, since Japanese idiom sometimes absorbs it. Not read:
+  "one" alone (a pronoun), ordinals and fractions ("twenty-first",
+  "two-thirds"), and capitalised words inside a sentence (Channel Four) unless
+  the sentence is in title case; a year spelt out ("nineteen eighty-four") is
+  read as two numbers.
 - ``english_left``: Latin-letter words in the Japanese other than acronyms
   (two or more capitals: EU, U.S., C-SPAN), single capitals (initials: ジョン・F・
   ケネディ), units after a number (5km), web addresses and handles, the words
@@ -181,30 +185,40 @@ _JA_TOKEN = re.compile(
 )
 
 
-# Spelt-out English numbers. "one" alone is left out (a pronoun: "no one", "one of
-# them"); a capitalised word inside a sentence is a name (Channel Four, Big Ten).
-_EN_UNITS = {
+# Spelt-out English numbers. A run of number words ("two hundred and fifty
+# thousand", "twenty-one", "six-million") is read as a number while it forms one
+# (`_spelt_numbers`); "one" alone is left out (a pronoun: "no one", "one of them").
+_EN_SMALL = {
     word: value
     for value, word in enumerate(
         "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
         "seventeen eighteen nineteen".split(),
         start=1,
     )
-}
-_EN_TENS = {word: 10 * value for value, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
-_EN_WORD_QUANTITY = re.compile(
+} | {word: 10 * value for value, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+_EN_WORD_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+_EN_NUMBER_WORD = "|".join(sorted([*_EN_SMALL, "hundred", *_EN_WORD_SCALES], key=len, reverse=True))
+# Ordinals and fractions a run may be hyphened to: "twenty-first", "two-thirds" are not counts.
+_EN_ORDINAL = (
+    "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    r"(?:thir|four|fif|six|seven|eigh|nine)teenth|(?:twen|thir|for|fif|six|seven|eigh|nine)tieth|"
+    "hundredth|thousandth|millionth|billionth|half|halves|quarters?"
+)
+_EN_WORD_RUN = re.compile(
     rf"""
     (?<![\w-])
-    (?P<number>(?P<tens>{"|".join(_EN_TENS)})(?:-(?P<tens_unit>{"|".join(list(_EN_UNITS)[:9])}))?|(?P<unit>{"|".join(_EN_UNITS)}))
-    (?:[\s-]+(?P<hundred>hundred))?
-    (?:[\s-]+(?P<scale>thousand|million|billion|trillion))?
-    (?![\w-])
-    (?:(?=\s+decades?\b)(?P<decades>))?           # "two decades": 20年 will do
+    (?:{_EN_NUMBER_WORD})(?:(?:[ -]|\s+and\s+)(?:{_EN_NUMBER_WORD}))*
+    (?![\w])
+    (?P<ordinal>-(?:{_EN_ORDINAL})s?\b)?          # "twenty-first", "two-thirds"
+    (?:(?=\s+decades?\b)(?P<decades>))?            # "two decades": 20年 will do
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+_EN_WORD = re.compile(_EN_NUMBER_WORD, re.IGNORECASE)
 # "the two leaders" is often 両首脳, "the two sides" 双方, "two people" ふたり.
-_JA_TWO = ("両", "双", "ふた")
+_JA_TWO = ("両", "双", "ふたり", "ふたつ")
+# A capitalised number word after these (or first) starts a sentence or a quote.
+_OPENERS = ".!?:;\"“‘'(—–-"
 
 
 @dataclass(frozen=True)
@@ -258,29 +272,81 @@ def _english_quantities(english: str) -> list[_Quantity]:
     return sorted(quantities + _english_word_quantities(english), key=lambda quantity: quantity.span)
 
 
+def _spelt_numbers(run: str) -> list[tuple[int, int, int, bool]]:
+    """The numbers in a run of number words: (start, end, value, has a scale) each.
+
+    Words join while they form one number, read as English writes it: a unit
+    after a tens word ("twenty one"), "hundred" after 1 to 99 ("fifteen
+    hundred"), a scale after a smaller one ("two million five hundred
+    thousand"); otherwise a new number starts ("five and ten" is two numbers).
+    A run that cannot start a number ("hundred" alone) gives nothing there.
+    """
+    numbers: list[tuple[int, int, int, bool]] = []
+    start = end = total = current = 0
+    last: str | None = None  # "small", "tens", "hundred", "scale"
+    scale_before = 10**15
+    scaled = False
+
+    def close() -> None:
+        if last is not None:
+            numbers.append((start, end, total + current, scaled))
+
+    for match in _EN_WORD.finditer(run):
+        word = match.group().lower()
+        if word in _EN_SMALL:
+            value = _EN_SMALL[word]
+            fits = last in ("hundred", "scale") or (last == "tens" and value < 10)
+            kind = "tens" if value >= 20 else "small"
+        elif word == "hundred":
+            value, fits, kind = 0, last in ("small", "tens") and current < 100, "hundred"
+        else:
+            value, fits, kind = 0, last is not None and current > 0 and _EN_WORD_SCALES[word] < scale_before, "scale"
+        if not fits:
+            close()
+            if kind in ("hundred", "scale"):
+                last = None  # nothing to multiply: this word starts no number
+                continue
+            start, total, current, scale_before, scaled = match.start(), 0, 0, 10**15, False
+        scaled = scaled or kind in ("hundred", "scale")
+        if kind == "hundred":
+            current *= 100
+        elif kind == "scale":
+            total += current * _EN_WORD_SCALES[word]
+            current, scale_before = 0, _EN_WORD_SCALES[word]
+        else:
+            current += value
+        end, last = match.end(), kind
+    close()
+    return numbers
+
+
 def _english_word_quantities(english: str) -> list[_Quantity]:
-    """Spelt-out numbers ("six million", "twenty-five", "three"), with their values."""
+    """Spelt-out numbers ("six million", "two hundred and fifty", "twenty-five", "three"), with their values.
+
+    A capitalised number inside a sentence is a name (Channel Four, the Big Ten)
+    unless the sentence is in title case, as headlines often are.
+    """
+    words = re.findall(r"[A-Za-z]{4,}", english)
+    title_case = len(words) >= 3 and sum(word[0].isupper() for word in words) >= 0.8 * len(words)
     quantities = []
-    for match in _EN_WORD_QUANTITY.finditer(english):
-        before = english[: match.start()].rstrip()
-        if match.group("number")[0].isupper() and before and before[-1] not in "\"“‘'(":
-            continue  # a name inside the sentence: Channel Four, the Big Ten
-        unit = (match.group("unit") or "").lower()
-        if unit == "one" and not (match.group("hundred") or match.group("scale")):
+    for run in _EN_WORD_RUN.finditer(english):
+        if run.group("ordinal"):
             continue
-        value = _EN_UNITS.get(unit, 0) + _EN_TENS.get((match.group("tens") or "").lower(), 0)
-        value += _EN_UNITS.get((match.group("tens_unit") or "").lower(), 0)
-        if match.group("hundred"):
-            value *= 100
-        if match.group("scale"):
-            value *= _SCALES[match.group("scale").lower()]
-        values = [Decimal(value)] + ([Decimal(value * 10)] if match.group("decades") is not None else [])
-        words = _JA_TWO if value == 2 else ()
-        # A bare small number is often absorbed by Japanese idiom (南北朝鮮 for the two
-        # Koreas, 長時間 for hour six): a warning. With a scale it is a figure: an error.
-        exact = bool(match.group("hundred") or match.group("scale"))
-        severity = Severity.ERROR if exact else Severity.WARNING
-        quantities.append(_Quantity(match.group(), match.span(), frozenset(values), words, severity))
+        for start, end, value, scaled in _spelt_numbers(run.group()):
+            start, end = run.start() + start, run.start() + end
+            before = english[:start].rstrip()
+            if english[start].isupper() and before and before[-1] not in _OPENERS and not title_case:
+                continue
+            if value == 1 and not scaled:
+                continue
+            values = [Decimal(value)]
+            if end == run.end() and run.group("decades") is not None:
+                values.append(Decimal(value * 10))
+            # A bare small number is often absorbed by Japanese idiom (南北朝鮮 for the two
+            # Koreas, 長時間 for hour six): a warning. With a scale it is a figure: an error.
+            severity = Severity.ERROR if scaled else Severity.WARNING
+            text = english[start:end]
+            quantities.append(_Quantity(text, (start, end), frozenset(values), _JA_TWO if value == 2 else (), severity))
     return quantities
 
 
