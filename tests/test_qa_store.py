@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from translator import pipeline, qa_store
+from translator import editing, pipeline, qa_store
 from translator.errors import GlossaryError, GlossaryFormatError, TermNotFound
 from translator.glossary import GlossaryEntry
 from translator.importer import save_page
@@ -193,6 +193,33 @@ def test_recheck_after_an_edit_checks_its_style(store, article) -> None:
         "シャインバウム氏は 48万人が殺されたと述べた.",
         [("style", "warning"), ("style", "warning")],
     )
+
+
+HEADLINE = "Sheinbaum rejects US invasion"
+SECOND_SPELLING = (HEADLINE, "シェインバウム氏、米国の侵略を拒否")
+
+
+@pytest.mark.parametrize(
+    "edits",
+    [
+        [SECOND_SPELLING],  # the next sentence is flagged, though not edited
+        [SECOND_SPELLING, (HEADLINE, "シャインバウム氏、米国の侵略を拒否")],  # and its flag goes again
+        [(EDITED, "シャインバウム氏は多くの人が殺されたと述べた。")],  # the number goes
+        [("Rubio agreed.", "ルビオ氏は 同意した.")],  # style, and the Latin name gone
+        [(HEADLINE, "シャインバウム氏、米国の侵略を否定")],
+        [("Rubio agreed.", "ルビオ氏は同意した。"), ("Rubio agreed.", "Rubio氏は同意した。")],  # back to the machine's
+    ],
+)
+def test_an_edit_rechecks_to_the_flags_a_full_recheck_gives(store, article, edits) -> None:
+    # The desk's save rechecks only the edited sentence (and the names across the
+    # article); what it stores must be what checking every sentence again stores.
+    pipeline.run(store, lambda: DictEngine(MACHINE))
+    for english, japanese in edits:
+        editing.edit_sentence(store, 1, "ja", sentence_hash(english), japanese, "Aiko")
+        after_edit = texts(store)
+        assert japanese in [text for text, flags in after_edit]
+        qa_store.recheck(store, 1)
+        assert after_edit == texts(store)
 
 
 def test_flags_of_replaced_english_do_not_count(store, article) -> None:

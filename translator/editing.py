@@ -190,7 +190,7 @@ def edit_sentence(
                 store, article_id, lang, editor, AuditAction.EDIT, content_hash, at,
                 via=via, source_hash=source_hash, before=before, after=text,
             )
-            qa_store.recheck(store, article_id, lang)
+            qa_store.recheck(store, article_id, lang, changed={source_hash})
         elif newly_reviewed:
             _audit(store, article_id, lang, editor, AuditAction.REVIEW, content_hash, at, source_hash=source_hash)
     return changed

@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
@@ -653,16 +653,24 @@ def _check_names(pairs: Sequence[SentencePair]) -> list[list[Flag]]:
 
 
 def check_article(
-    pairs: Iterable[SentencePair | tuple[str, str]], glossary: Sequence[GlossaryEntry] = ()
+    pairs: Iterable[SentencePair | tuple[str, str]],
+    glossary: Sequence[GlossaryEntry] = (),
+    known: Mapping[int, Sequence[Flag]] | None = None,
 ) -> list[list[Flag]]:
     """Flags per sentence of one article: `check_sentence` on each, then the name check across them.
 
     `pairs` are the article's sentences in order, as SentencePair or (english,
-    japanese) tuples. Returns one list of flags per pair, in the same order.
+    japanese) tuples. `known`: pair index → its `check_sentence` flags from an
+    earlier check of the same pair with the same glossary, used instead of
+    checking it again (an edit changes one sentence; the name check still runs
+    across all). Returns one list of flags per pair, in the same order.
     """
     pairs = [SentencePair(*pair) for pair in pairs]
+    known = known or {}
     sentence_flags = [
-        check_sentence(p.english, p.japanese, glossary=glossary, truncated=p.truncated, is_headline=p.is_headline)
-        for p in pairs
+        list(known[i])
+        if i in known
+        else check_sentence(p.english, p.japanese, glossary=glossary, truncated=p.truncated, is_headline=p.is_headline)
+        for i, p in enumerate(pairs)
     ]
     return [own + names for own, names in zip(sentence_flags, _check_names(pairs))]
