@@ -5,7 +5,10 @@ stored per sentence (by the hash of its English) with the translation. They
 are computed again, in the same transaction as the change:
 
 - when the batch saves a translation (pipeline.py calls `recheck`);
-- when an editor's edit is saved (the desk calls `recheck`);
+- when an editor's edit is saved (the desk calls `recheck` with the edited
+  sentence: only it, and the name check across the article, are redone; the
+  other sentences keep their stored flags, so flags stored by an older version
+  of the checks stay until the next full recheck);
 - when the glossary changes (`add_term`, `remove_term`, `import_glossary`): for
   every article whose English holds a changed term, or whose Japanese holds a
   Latin word a changed entry's Japanese allows (qa's english_left check).
