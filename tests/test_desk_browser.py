@@ -94,6 +94,15 @@ def test_from_serve_to_a_published_japanese_article_and_a_correction(desk, page)
     assert row(page, 4).locator("textarea").input_value().startswith("<訳2>Mexico is trying")
     assert row(page, 4).locator(".origin").inner_text() == "edited"
 
+    # Approve waits for the sentences with QA errors (the fake engine's '<訳>' + English is
+    # 'English left untranslated'): each confirmed in place, the list and the button follow.
+    assert page.locator("button.approve").is_disabled()
+    flagged = [int(n) for n in page.locator(".need-review a").all_inner_texts()]
+    assert len(flagged) > 20 and not {2, 3, 4} & set(flagged)
+    for n in flagged:
+        row(page, n).locator("button.review").click()
+        page.wait_for_function("(n) => document.querySelector(`tr#s${n} .reviewed`) !== null", arg=n)
+    assert page.locator(".need-review").count() == 0
     # Approve, then publish: the Japanese page's link goes live.
     page.click("button.approve")
     assert page.inner_text("#status") == "approved"
@@ -104,14 +113,16 @@ def test_from_serve_to_a_published_japanese_article_and_a_correction(desk, page)
     with app.store() as store:
         article = store.aligned_article(1, "ja")
         assert article.links == {"ja": "/articles/1/ja", "en": "/articles/1/en"}
-        assert [(e.action, e.via, e.editor) for e in store.audit_trail(1, "ja")] == [
+        trail = store.audit_trail(1, "ja")
+        assert [(e.action, e.via, e.editor) for e in trail if e.action != AuditAction.REVIEW] == [
             (AuditAction.EDIT, "typed", "Hanako"),
             (AuditAction.EDIT, "typed", "Hanako"),
             (AuditAction.EDIT, "alternative", "Hanako"),
             (AuditAction.APPROVE, None, "Hanako"),
             (AuditAction.PUBLISH, None, "Hanako"),
         ]
-    assert page.locator("table.audit tbody tr").count() == 5
+        assert sum(e.action == AuditAction.REVIEW for e in trail) == len(flagged)
+    assert page.locator("table.audit tbody tr").count() == 5 + len(flagged)
 
     # A corrected English page arrives: one sentence changed, one paragraph added; the batch runs.
     corrected = Path(app.config.db).parent / "corrected.txt"

@@ -37,6 +37,14 @@ def h(text):
     return sentence_hash(text)
 
 
+def confirm_errors(store, article_id=1):
+    """What an editor does before approving the fake engine's output: '<訳>' + English is
+    'English left untranslated', a QA error, so each such sentence is confirmed as it is."""
+    for p in pairs(store, article_id):
+        if any(flag.is_error for flag in p.flags):
+            editing.mark_reviewed(store, article_id, "ja", p.source_hash, "Hanako")
+
+
 @pytest.fixture
 def article(store):
     """Article 1, 'Headline' + BODY, machine-translated (FakeEngine: '<訳>' + English)."""
@@ -101,6 +109,7 @@ def test_translate_run_never_overwrites_an_edit(article):
 def test_corrections_flag_exactly_the_changed_sentences_and_keep_the_other_edits(article):
     editing.edit_sentence(article, 1, "ja", h("One came."), "一人来た。", "Hanako")
     editing.edit_sentence(article, 1, "ja", h("Two went."), "二人去った。", "Hanako")
+    confirm_errors(article)
     editing.approve(article, 1, "ja", "Hanako")
     save_page(article, page("Headline", ["One came. Two left.", "Three stayed.", "Four arrived."]))
     stale = article.aligned_article(1, "ja")
@@ -131,7 +140,11 @@ def test_approval_needs_a_current_translation_and_reviewed_truncations(store):
     with pytest.raises(EditorialError, match="translation does not exist yet: run `translate run`"):
         editing.approve(store, 1, "ja", "Hanako")
     run(store, FakeEngine(truncated=["Three stayed."]))
-    with pytest.raises(EditorialError, match="1 sentence still need review"):
+    with pytest.raises(EditorialError, match="3 sentences still need review"):  # 'English left untranslated' on all three
+        editing.approve(store, 1, "ja", "Hanako")
+    editing.edit_sentence(store, 1, "ja", h("One came."), "一人来た。", "Hanako")
+    editing.mark_reviewed(store, 1, "ja", h("Two went."), "Hanako")
+    with pytest.raises(EditorialError, match="1 sentence still needs review"):
         editing.approve(store, 1, "ja", "Hanako")
     editing.mark_reviewed(store, 1, "ja", h("Three stayed."), "Hanako")
     assert editing.approve(store, 1, "ja", "Hanako").approval is not None
@@ -141,7 +154,29 @@ def test_approval_needs_a_current_translation_and_reviewed_truncations(store):
         editing.approve(store, 1, "ja", "Hanako")
 
 
+def test_approval_needs_errors_reviewed_and_every_sentence_translated(store):
+    save_page(store, page("Headline", ["One came. Two went.", "Three stayed."]))
+    run(store, FakeEngine(empty=["Two went."]))
+    with pytest.raises(EditorialError, match="a sentence without Japanese cannot be marked reviewed"):
+        editing.mark_reviewed(store, 1, "ja", h("Two went."), "Hanako")
+    for text in ("", " \n "):
+        with pytest.raises(EditorialError, match="cannot be empty"):
+            editing.edit_sentence(store, 1, "ja", h("One came."), text, "Hanako")
+    assert store.db["audit"].count == 0
+    assert [(p.source, p.needs_review) for p in pairs(store)] == [
+        ("Headline", False),  # a warning only (a name in Latin letters)
+        ("One came.", True), ("Two went.", True), ("Three stayed.", True),  # errors: untranslated, empty
+    ]
+    editing.mark_reviewed(store, 1, "ja", h("One came."), "Hanako")  # confirmed as it is
+    editing.edit_sentence(store, 1, "ja", h("Three stayed."), "三人が残った。", "Hanako")
+    with pytest.raises(EditorialError, match="1 sentence still needs review"):
+        editing.approve(store, 1, "ja", "Hanako")
+    editing.edit_sentence(store, 1, "ja", h("Two went."), "二人が去った。", "Hanako")
+    assert editing.approve(store, 1, "ja", "Hanako").approval is not None
+
+
 def test_an_edit_withdraws_the_approval(article):
+    confirm_errors(article)
     editing.approve(article, 1, "ja", "Hanako")
     editing.mark_reviewed(article, 1, "ja", h("One came."), "Taro")  # already reviewed by the approval
     assert article.aligned_article(1, "ja").editorial_status == EditorialStatus.APPROVED
@@ -153,6 +188,7 @@ def test_an_edit_withdraws_the_approval(article):
 def test_publish_needs_approval_and_unpublish_keeps_the_link(article):
     with pytest.raises(EditorialError, match="approve its translation first"):
         editing.publish(article, 1, "ja", "Hanako", template=TEMPLATE)
+    confirm_errors(article)
     editing.approve(article, 1, "ja", "Hanako")
     assert editing.publish(article, 1, "ja", "Hanako", template=TEMPLATE) is True
     assert editing.publish(article, 1, "ja", "Hanako", template=TEMPLATE) is False
@@ -169,7 +205,7 @@ def test_publish_needs_approval_and_unpublish_keeps_the_link(article):
     assert publish.publish_current(article, "/elsewhere/{id}") == []  # a withdrawn one stays withdrawn
     editing.publish(article, 1, "ja", "Hanako", template="/elsewhere/{id}")
     assert article.aligned_article(1, "ja").links["ja"] == "/articles/1/ja"  # a link never changes
-    assert [(e.action, e.editor) for e in article.audit_trail(1, "ja")] == [
+    assert [(e.action, e.editor) for e in article.audit_trail(1, "ja") if e.action != AuditAction.REVIEW] == [
         (AuditAction.APPROVE, "Hanako"), (AuditAction.PUBLISH, "Hanako"),
         (AuditAction.UNPUBLISH, "Taro"), (AuditAction.PUBLISH, "Hanako"),
     ]
@@ -189,6 +225,7 @@ def test_the_publish_policy_decides_what_a_run_publishes(monkeypatch, policy, li
 def test_approved_edits_become_memory_that_runs_reuse(article):
     editing.edit_sentence(article, 1, "ja", h("Three stayed."), "三人が残った。", "Hanako")
     assert memory.exact(article, ["Three stayed."], "ja") == {}  # not approved yet
+    confirm_errors(article)
     editing.approve(article, 1, "ja", "Hanako")
     assert memory.exact(article, ["Three stayed.", "One came."], "ja") == {"Three stayed.": "三人が残った。"}
     save_page(article, page("Later", ["Three stayed. Five fled."], published=jst(2025, 2, 22, 9, 0)))
@@ -250,6 +287,7 @@ def test_a_write_transaction_waits_for_another_writer_and_nests(tmp_path):
     path = tmp_path / "shared.db"
     second = Store.open(path)
     save_page(second, page("Headline", BODY))
+    run(second)
     holding = threading.Event()
 
     def hold_the_lock() -> None:
@@ -289,6 +327,7 @@ def test_the_pages_follow_the_desk(monkeypatch):
     with app.store() as store:
         assert publish.live_translations(store, "ja") == {}
         assert client.get("/articles/1/ja").status_code == 404
+        confirm_errors(store)
         editing.approve(store, 1, "ja", "Hanako")
         editing.publish(store, 1, "ja", "Hanako", template=TEMPLATE)
         assert publish.live_translations(store, "ja") == {1: True}

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from translator import editing
+from translator import editing, qa_store
 from translator.app import App
 from translator.importer import save_page
 from translator.news import EditorialStatus, sentence_hash
@@ -107,6 +107,16 @@ def test_every_change_needs_the_csrf_token(app, path):
         assert store.audit_trail(1, "ja") == []
 
 
+def test_a_form_from_before_a_restart_says_to_reload(app):
+    _, token = signed_in(app)
+    restarted = create_app(app).test_client()  # a new process: a new secret key, no session it can read
+    response = restarted.post(sentence_url("One came."), data={"text": "一人来た。", "csrf_token": token})
+    assert response.status_code == 400
+    assert texts(response.text, "error") == [
+        "This page's form has expired (the desk restarted, or the session ended): reload the page, then save again."
+    ]
+
+
 def test_a_save_with_the_csrf_header_answers_with_the_new_row(app):
     client, token = signed_in(app)
     response = client.post(
@@ -177,6 +187,18 @@ def test_the_list_filters_by_status_and_pages(app, monkeypatch):
         }
 
 
+def test_the_list_says_a_headline_only_article_is_in_sidebars_not_live():
+    app = App(engine_factory=lambda config: FakeEngine())
+    with app.store(create=True) as store:
+        save_page(store, page("Talks end", ["One came."], sidebar=[(jst(2025, 2, 21, 9, 0), "Rain falls")]))
+    app.translate_pending()  # the publish policy `current`: both go up
+    client, _ = signed_in(app)
+    tree = html5lib.parse(client.get("/desk/").text)
+    live = {row.get("data-id"): "".join(span.itertext()) for row in tree.iter(f"{XHTML}tr") if row.get("data-id")
+            for span in row.iter(f"{XHTML}span") if "live" in (span.get("class") or "").split()}
+    assert live == {"1": "live", "2": "in sidebars"}
+
+
 def test_refusals_are_pages_not_tracebacks(app):
     client, token = signed_in(app)
     assert client.get("/desk/articles/9").status_code == 404
@@ -184,6 +206,16 @@ def test_refusals_are_pages_not_tracebacks(app):
     approve = client.post("/desk/articles/1/publish", data={"csrf_token": token})
     assert approve.status_code == 409
     assert texts(approve.text, "error") == ["article 1 cannot be published: approve its translation first"]
+    approve = client.post("/desk/articles/1/approve", data={"csrf_token": token})
+    assert approve.status_code == 409
+    assert texts(approve.text, "error") == [
+        "article 1 cannot be approved: 4 sentences still need review (empty, or changed, cut short, or with a QA error)"
+    ]
+    blank = client.post(sentence_url("Two went."), data={"text": " \n", "csrf_token": token})
+    assert blank.status_code == 409
+    assert texts(blank.text, "error") == ["a sentence's Japanese cannot be empty: every English sentence needs its translation"]
+    with app.store() as store:
+        assert store.aligned_article(1, "ja").pairs[2].target == "<訳>Two went."
 
 
 def test_alternatives_load_the_engine_once_per_server(app):
@@ -199,6 +231,14 @@ def test_alternatives_load_the_engine_once_per_server(app):
         response = client.get(sentence_url(source) + "?row=2")
         assert texts(response.text, "text")[:2] == [f"<訳>{source}", f"<訳2>{source}"]
     assert len(built) == 1
+
+
+def test_alternatives_are_post_edited_as_the_batch_saves_its_output(app):
+    with app.store() as store:
+        qa_store.add_term(store, "Talks", "協議")
+    client, _ = signed_in(app)
+    response = client.get(f"/desk/articles/1/sentences/{sentence_hash('Talks end')}?row=1")
+    assert texts(response.text, "text")[:2] == ["<訳>協議end", "<訳2>協議end"]  # the glossary, then news style (no space before Latin)
 
 
 def test_alternatives_say_why_when_no_model_is_installed(app):

@@ -49,6 +49,9 @@ def test_csv_file_errors_name_the_file_and_line(tmp_path: Path) -> None:
         read_glossary(bad)
     with pytest.raises(GlossaryFormatError, match=r"missing.csv: No such file or directory$"):
         read_glossary(tmp_path / "missing.csv")
+    bad.write_text("english,japanese\nRubio,ルビオ\nBig," + "x" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(GlossaryFormatError, match=r"bad.csv, line 3: not readable as CSV \(field larger than field limit"):
+        read_glossary(bad)
 
 
 def test_csv_without_a_note_column_and_with_a_bom(tmp_path: Path) -> None:

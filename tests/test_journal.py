@@ -198,3 +198,5 @@ def test_render_article_in_the_journal_layout():
     assert render_article(view) == "見出し\n\n本文。\n\n- 小見出し -\n\n(2025/02/21 18:38)\nEnglish original: /articles/7/en"
     english = ArticleView(7, "en", "Headline", "2025-02-21T18:38:00+09:00", (Block(BlockKind.PARAGRAPH, "Body."),), None)
     assert render_article(english).endswith("\n(2025/02/21 18:38)\nClick Here for Japanese Translation: (pending)")
+    known_by_its_headline = ArticleView(8, "en", "Headline", "2025-02-21T18:38:00+09:00", (), None, full_page=False)
+    assert render_article(known_by_its_headline) == "Headline\n\n(2025/02/21 18:38)"

@@ -75,6 +75,11 @@ def summary(flags: list[Flag]) -> list[tuple[str, str, str]]:
         ("In the twenty-first century, two-thirds agreed.", "21世紀には3分の2が同意した。"),
         ("Between five and ten people were hurt.", "5人から10人が負傷した。"),
         ("No one watched Channel Four; one of them left.", "誰もチャンネル・フォーを見ず、そのうちの誰かが去った。"),
+        ("Rates rose 0.25 percentage points.", "金利は0.25ポイント上昇した。"),
+        ("Turnout was twenty-five percent, or 25 percent.", "投票率は二十五パーセント、つまり25パーセントだった。"),
+        ("Talks run from Monday to Friday.", "協議は月曜日から金曜日まで続く。"),
+        ("It opened on Thursday.", "20日（木）に開業した。"),
+        ("It opened on Thursday.", "20日に開業した。"),  # a weekday written as a date is not checked
     ],
 )
 def test_numbers_in_japanese_forms_are_accepted(english: str, japanese: str) -> None:
@@ -133,6 +138,26 @@ def test_numbers_in_japanese_forms_are_accepted(english: str, japanese: str) -> 
             "Ten years previously, a farmer died.",
             "前年、農家が亡くなった。",
             [Flag(Check.NUMBER, Severity.WARNING, "'Ten' is not in the Japanese", en_span=(0, 3))],
+        ),
+        (  # the model's slip on the seed page: the figure kept, the unit changed
+            "Mexico is trying to avoid the sweeping 25-percent tariffs.",
+            "メキシコは25°Cの関税を避けようとしている。",
+            [Flag(Check.NUMBER, Severity.ERROR, "'25-percent' is not a percentage in the Japanese", en_span=(39, 49))],
+        ),
+        (
+            "Prices rose 3.5 per cent and 2% in May.",
+            "物価は3.5セント、5月は2%上昇した。",
+            [Flag(Check.NUMBER, Severity.ERROR, "'3.5 per cent' is not a percentage in the Japanese", en_span=(12, 24))],
+        ),
+        (  # the model's slip on the seed page: a weekday moved (a warning: a desk may move it to Japan time)
+            "Mexico's president warned the US on Thursday.",
+            "メキシコ大統領は金曜日、米国に警告した。",
+            [Flag(Check.NUMBER, Severity.WARNING, "'Thursday' is written 金曜 (another day)", en_span=(36, 44), ja_span=(8, 10))],
+        ),
+        (
+            "Talks run from Monday to Friday.",
+            "協議は月曜日から木曜日まで続く。",
+            [Flag(Check.NUMBER, Severity.WARNING, "'Friday' is written 木曜 (another day)", en_span=(25, 31), ja_span=(8, 10))],
         ),
     ],
 )
@@ -305,6 +330,12 @@ def test_length_ratio() -> None:
         )
     ]
     assert check_sentence("Yes.", "はい。") == []  # short English is not measured
+    # A figure that rounds into the range is rounded away from it: 100 / 401 = 0.2494 reads 0.24, not 0.25.
+    kanji = "".join(chr(0x4E00 + i) for i in range(100))  # no repeats
+    (flag,) = check_sentence("a" * 400 + ".", kanji[:99] + "。")
+    assert flag.message == "the Japanese is 0.24 times the English's length: unusually short (expected 0.25-1.0)"
+    (flag,) = check_sentence("a" * 99 + ".", kanji + "。")
+    assert flag.message == "the Japanese is 1.01 times the English's length: unusually long (expected 0.25-1.0)"
 
 
 # -- glossary ------------------------------------------------------------------------

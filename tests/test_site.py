@@ -161,6 +161,18 @@ def test_other_files_in_the_folder_are_left_alone(bilingual_app, tmp_path):
     assert (folder / "robots.txt").exists() and (tmp_path / "outside.txt").exists()
 
 
+def test_another_sites_folder_is_refused_not_overwritten(bilingual_app, tmp_path):
+    folder = tmp_path / "www"
+    folder.mkdir()
+    (folder / "index.html").write_text("<h1>Our home page</h1>", encoding="utf-8")
+    with pytest.raises(SiteError, match=r"www: index.html is there, and no export made it: export into a new or empty folder$"):
+        export(bilingual_app, folder)
+    assert tree(folder) == {"index.html": b"<h1>Our home page</h1>"}
+    (folder / "index.html").unlink()
+    assert set(export(bilingual_app, folder).written) == SITE_FILES
+    assert export(bilingual_app, folder).written == ()  # its own folder now: a re-run is no refusal
+
+
 def test_a_folder_that_cannot_be_written(bilingual_app, tmp_path):
     (tmp_path / "site").write_text("a file", encoding="utf-8")
     with pytest.raises(SiteError, match=r"site: cannot write the site \(File exists\)"):

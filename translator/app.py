@@ -117,7 +117,7 @@ class App:
         Publishing runs after an interrupted or failed run too, for the articles it
         finished (unless the database is what failed).
 
-        :raises StoreError: when the database cannot be opened or written.
+        :raises StoreError: when the database is missing (`translate import` makes it), or cannot be opened or written.
         :raises PackageError, NoPackageError: when there is no usable package.
         :raises EngineError: when the model fails while translating.
         """
@@ -127,7 +127,7 @@ class App:
             if config.publish_policy == publish.PublishPolicy.CURRENT:
                 publish.publish_current(store, config.link_template, SOURCE_LANG, TARGET_LANG)
 
-        with opened(config.db) as store:
+        with opened(config.db, create=False) as store:  # a run from the wrong folder must not look fine
             try:
                 report = pipeline.run(
                     store,

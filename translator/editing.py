@@ -9,8 +9,10 @@ English around it changes, and a changed sentence starts afresh.
 The rules:
 - An edit keeps the run's text beside it (sentence_translations is the run's;
   `edits` is the editors'), so `translate run` never overwrites an edit. Saving
-  the run's own text removes the edit. Any edit marks the sentence reviewed and
-  withdraws the article's approval: approval is of a text, and the text changed.
+  the run's own text removes the edit. A sentence cannot be saved empty, nor an
+  empty one marked reviewed: no English sentence goes out without its Japanese.
+  Any edit marks the sentence reviewed and withdraws the article's approval:
+  approval is of a text, and the text changed.
   The article's QA flags are checked again in the same transaction
   (qa_store.recheck: style, numbers, names across the article).
 - The editors' work is based on one version of the English (article_reviews.
@@ -18,8 +20,10 @@ The rules:
   While the English differs from it, the article is stale, and its changed
   sentences must be reviewed before it can be approved again.
 - Approving needs a current translation and no sentence needing review
-  (SentencePair.needs_review); it marks every sentence reviewed and puts the
-  article's edited sentences into the translation memory.
+  (SentencePair.needs_review: empty; or unreviewed and changed, cut short, or
+  with a QA error, which the editor fixes or confirms as it is); it marks every
+  sentence reviewed and puts the article's edited sentences into the
+  translation memory.
 - Publishing needs an approval that holds for the English as it is.
 """
 
@@ -125,6 +129,17 @@ def _reviewed(store: Store, article_id: int, lang: str, source_hash: str, editor
     return cursor.rowcount == 1
 
 
+def _texts(store: Store, key: list) -> tuple[str | None, str | None]:
+    """The run's text and the editors' text for [article_id, lang, source_hash] (None where there is none)."""
+    return store.db.execute(
+        """
+        select (select text from sentence_translations where article_id = ?1 and lang = ?2 and source_hash = ?3),
+               (select text from edits where article_id = ?1 and lang = ?2 and source_hash = ?3)
+        """,
+        key,
+    ).fetchone()
+
+
 def _sentence(store: Store, article_id: int, source_hash: str) -> tuple[str, str]:
     """The English of the article's sentence with this hash, and the article's content hash.
 
@@ -155,19 +170,15 @@ def edit_sentence(
     the text before and after.
 
     :raises ArticleNotFound: / SentenceNotFound: for a wrong article or sentence.
-    :raises EditorialError: for an unusable editor name.
+    :raises EditorialError: for empty text or an unusable editor name.
     """
     editor, text = editor_name(editor), sentence_text(text)
+    if not text:
+        raise EditorialError("a sentence's Japanese cannot be empty: every English sentence needs its translation")
     key = [article_id, lang, source_hash]
     with store.transaction():
         source, content_hash = _sentence(store, article_id, source_hash)
-        run_text, edit_text = store.db.execute(
-            """
-            select (select text from sentence_translations where article_id = ?1 and lang = ?2 and source_hash = ?3),
-                   (select text from edits where article_id = ?1 and lang = ?2 and source_hash = ?3)
-            """,
-            key,
-        ).fetchone()
+        run_text, edit_text = _texts(store, key)
         before = edit_text if edit_text is not None else run_text
         at = _now()
         newly_reviewed = _reviewed(store, article_id, lang, source_hash, editor, at)
@@ -200,11 +211,14 @@ def mark_reviewed(store: Store, article_id: int, lang: str, source_hash: str, ed
     """Confirm a sentence as it is; True if it was not reviewed before (then it is in the audit trail).
 
     :raises ArticleNotFound: / SentenceNotFound: for a wrong article or sentence.
-    :raises EditorialError: for an unusable editor name.
+    :raises EditorialError: for a sentence without Japanese, or an unusable editor name.
     """
     editor = editor_name(editor)
     with store.transaction():
         _, content_hash = _sentence(store, article_id, source_hash)
+        run_text, edit_text = _texts(store, [article_id, lang, source_hash])
+        if not (edit_text or run_text):
+            raise EditorialError("a sentence without Japanese cannot be marked reviewed: write its translation")
         at = _now()
         if not _reviewed(store, article_id, lang, source_hash, editor, at):
             return False
@@ -222,8 +236,9 @@ def approve(store: Store, article_id: int, lang: str, editor: str) -> AlignedArt
 
     :raises ArticleNotFound: for a wrong article.
     :raises EditorialError: while the translation is missing or stale, or a
-        sentence needs review (changed since the editors' English, cut at the
-        length limit, or empty); or for an unusable editor name.
+        sentence needs review (SentencePair.needs_review: empty; or unreviewed
+        and changed since the editors' English, cut at the length limit, or
+        with a QA error); or for an unusable editor name.
     """
     editor = editor_name(editor)
     with store.transaction():
@@ -235,7 +250,7 @@ def approve(store: Store, article_id: int, lang: str, editor: str) -> AlignedArt
         if pending:
             raise EditorialError(
                 f"article {article_id} cannot be approved: {count(pending, 'sentence')} "
-                "still need review (changed, cut short, or empty)"
+                f"still {'needs' if pending == 1 else 'need'} review (empty, or changed, cut short, or with a QA error)"
             )
         if article.approval is not None:
             return article

@@ -98,17 +98,20 @@ def _read_csv(data: bytes, path: Path) -> list[tuple[str, GlossaryEntry]]:
     except UnicodeDecodeError as error:
         raise GlossaryFormatError(f"{path}: not UTF-8 ({error.reason})") from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [c for c in ("english", "japanese") if c not in (reader.fieldnames or [])]
-    if missing:
-        raise GlossaryFormatError(f"{path}: no column {', '.join(missing)} (expected {','.join(COLUMNS)})")
-    entries = []
-    for row in reader:
-        where = f"line {reader.line_num}"
-        try:
-            entry = make_entry(row.get("english") or "", row.get("japanese") or "", row.get("note") or "")
-        except GlossaryError as error:
-            raise GlossaryFormatError(f"{path}, {where}: {error}") from None
-        entries.append((where, entry))
+    try:
+        missing = [c for c in ("english", "japanese") if c not in (reader.fieldnames or [])]
+        if missing:
+            raise GlossaryFormatError(f"{path}: no column {', '.join(missing)} (expected {','.join(COLUMNS)})")
+        entries = []
+        for row in reader:
+            where = f"line {reader.line_num}"
+            try:
+                entry = make_entry(row.get("english") or "", row.get("japanese") or "", row.get("note") or "")
+            except GlossaryError as error:
+                raise GlossaryFormatError(f"{path}, {where}: {error}") from None
+            entries.append((where, entry))
+    except csv.Error as error:  # e.g. a field over the csv module's limit (131,072 characters)
+        raise GlossaryFormatError(f"{path}, line {reader.line_num + 1}: not readable as CSV ({error})") from None
     return entries
 
 

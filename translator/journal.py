@@ -216,14 +216,16 @@ def journal_time(published: str) -> str:
 def render_article(view: ArticleView) -> str:
     """One article in one language, in the journal's layout, a blank line between blocks.
 
-    The last line is the link to the other language, or '(pending)' while there is none.
+    The last line is the link to the other language, or '(pending)' while there is
+    none; an article known only by its headline has no page, so no link line.
     """
     lines = [view.headline, ""]
     for block in view.body:
         lines += [_block_line(block), ""]
     lines.append(f"({journal_time(view.published)})")
-    label = LINK_LABELS.get(view.lang, "Link")
-    lines.append(f"{label}: {view.link}" if view.link else f"{label}: (pending)")
+    if view.full_page:
+        label = LINK_LABELS.get(view.lang, "Link")
+        lines.append(f"{label}: {view.link}" if view.link else f"{label}: (pending)")
     return "\n".join(lines)
 
 

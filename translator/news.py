@@ -206,8 +206,12 @@ class SentencePair:
 
     @property
     def needs_review(self) -> bool:
-        """Not reviewed, and changed since the editors' English, cut at the length limit, or empty."""
-        return not self.reviewed and (self.changed or bool(self.truncated) or not self.target)
+        """Empty (whether reviewed or not: an English sentence must not go out without Japanese);
+        or not reviewed, and changed since the editors' English, cut at the length limit, or
+        with an error-level QA flag (a wrong number, a glossary term missing ...)."""
+        return not self.target or (
+            not self.reviewed and (self.changed or bool(self.truncated) or any(flag.is_error for flag in self.flags))
+        )
 
 
 @dataclass(frozen=True)
@@ -279,6 +283,8 @@ class ArticleView:
     English as segmented, or each English sentence's translation, in order.
     `sentences` are a translation's sentence pairs, each with the index of its
     block (0: the headline, i: body[i - 1]); empty for the original.
+    `full_page` is False for an article known only by its headline (from a
+    sidebar): it has no page in either language, so no link.
     """
 
     id: int
@@ -289,6 +295,7 @@ class ArticleView:
     link: str | None
     headline_sentences: tuple[str, ...] = ()
     sentences: tuple[tuple[int, SentencePair], ...] = ()
+    full_page: bool = True
 
     def as_json(self) -> dict:
         """The `translate show --json` object; body blocks are {"kind", "text", "sentences"}.

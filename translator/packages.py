@@ -123,7 +123,7 @@ def _read_archive(file: Path) -> _Archive:
     :raises BrokenPackageError: naming the file and what is wrong.
     """
     if not file.is_file():
-        raise BrokenPackageError(file, "no such file")
+        raise BrokenPackageError(file, "a folder, not an .argosmodel file" if file.is_dir() else "no such file")
     if not zipfile.is_zipfile(file):
         raise BrokenPackageError(file, "not an Argos package (not a zip archive)")
     try:

@@ -22,7 +22,9 @@ The checks, and what each accepts:
   "one" alone (a pronoun), ordinals and fractions ("twenty-first",
   "two-thirds"), and capitalised words inside a sentence (Channel Four) unless
   the sentence is in title case; a year spelt out ("nineteen eighty-four") is
-  read as two numbers.
+  read as two numbers. A percentage whose figure is in the Japanese but not as
+  a percentage (25-percent tariffs as 25°C) is an error; a weekday written as
+  another day (Thursday as 金曜日) a warning.
 - ``english_left``: Latin-letter words in the Japanese other than acronyms
   (two or more capitals: EU, U.S., C-SPAN), single capitals (initials: ジョン・F・
   ケネディ), units after a number (5km), web addresses and handles, the words
@@ -51,6 +53,7 @@ Rates of every check on the NTREX dev references: `bench/qa_refs.py`.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -94,6 +97,11 @@ class Flag:
     message: str
     en_span: tuple[int, int] | None = None
     ja_span: tuple[int, int] | None = None
+
+    @property
+    def is_error(self) -> bool:
+        """An error-level finding: the sentence needs an editor's review before approval."""
+        return self.severity == Severity.ERROR
 
     def as_json(self) -> dict:
         """{"check", "severity", "message", "en_span", "ja_span"}; a span is [start, end] or null."""
@@ -175,6 +183,16 @@ _EN_DATE = re.compile(
     r"|\b(?P<day2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>[A-Z][a-z]{2,8})\b"
 )
 _JA_DATE = re.compile(r"(\d{1,2})月(\d{1,2})日")
+_EN_PERCENT = re.compile(
+    rf"(?<![\w.,])(?P<number>{_NUMBER})\s*-?\s*(?:%|percent\b|per\s*cent\b|percentage[ -]points?\b)", re.IGNORECASE
+)
+# English left in the Japanese ("25 percent") is english_left's to flag, not this check's.
+_JA_PERCENT = re.compile(
+    r"([\d,.〇一二三四五六七八九十百千]+)\s*-?\s*(?:%|パーセント|ポイント|percent|per\s*cent|percentage)", re.IGNORECASE
+)
+_WEEKDAYS = dict(zip("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split(), "月火水木金土日"))
+_EN_WEEKDAY = re.compile(rf"\b({'|'.join(_WEEKDAYS)})s?\b")
+_JA_WEEKDAY = re.compile(r"([月火水木金土日])曜|[(（]([月火水木金土日])[)）]")
 _KANJI_DIGITS = "〇一二三四五六七八九"
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _BIG_UNITS = {"万": 10**4, "億": 10**8, "兆": 10**12}
@@ -407,6 +425,7 @@ def _check_numbers(english: str, japanese: str) -> list[Flag]:
                     en_span=quantity.span,
                 )
             )
+    flags += _check_units_and_days(english, japanese, ja_values)
     ja_dates = [(int(m.group(1)), int(m.group(2)), m.span()) for m in _JA_DATE.finditer(_to_halfwidth(japanese))]
     for match in _EN_DATE.finditer(english):
         month = _MONTHS.get((match.group("month") or match.group("month2")).lower())
@@ -425,6 +444,33 @@ def _check_numbers(english: str, japanese: str) -> list[Flag]:
                     )
                 )
                 break
+    return flags
+
+
+def _check_units_and_days(english: str, japanese: str, ja_values: set[Decimal]) -> list[Flag]:
+    """A percentage whose figure is in the Japanese but not as one (25-percent tariffs as 25°C:
+    an error), and a weekday written as another day (Thursday as 金曜日: a warning, since a
+    desk may move a day to Japan time; on the NTREX references 3 of 80 weekdays differ)."""
+    flags = []
+    halfwidth = _to_halfwidth(japanese)
+    percents = {value for m in _JA_PERCENT.finditer(halfwidth) for value in japanese_values(m.group(1))}
+    for match in _EN_PERCENT.finditer(english):
+        value = _decimal(match.group("number"))
+        if value in ja_values and value not in percents:
+            flags.append(
+                Flag(Check.NUMBER, Severity.ERROR, f"{match.group()!r} is not a percentage in the Japanese", en_span=match.span())
+            )
+    ja_days = [(m.group(1) or m.group(2), m.span()) for m in _JA_WEEKDAY.finditer(japanese)]
+    en_days = [(_WEEKDAYS[m.group(1)], m) for m in _EN_WEEKDAY.finditer(english)]
+    # A Japanese weekday that no English weekday accounts for is the wrong day of one that is missing.
+    others = [(day, span) for day, span in ja_days if day not in {d for d, _ in en_days}]
+    for day, match in en_days:
+        if others and day not in {d for d, _ in ja_days}:
+            other, span = others[0]
+            flags.append(
+                Flag(Check.NUMBER, Severity.WARNING, f"{match.group()!r} is written {other}曜 (another day)",
+                     en_span=match.span(), ja_span=span)
+            )
     return flags
 
 
@@ -547,12 +593,15 @@ def _check_completeness(english: str, japanese: str, truncated: bool, is_headlin
     if len(en) >= LENGTH_RATIO_MIN_ENGLISH and ja:
         ratio = len(ja) / len(en)
         if ratio < LENGTH_RATIO_LOW or ratio > LENGTH_RATIO_HIGH:
-            side = "short" if ratio < LENGTH_RATIO_LOW else "long"
+            short = ratio < LENGTH_RATIO_LOW
+            shown = round(ratio, 2)
+            if LENGTH_RATIO_LOW <= shown <= LENGTH_RATIO_HIGH:  # never show a figure inside the range: 0.2496 is 0.24
+                shown = (math.floor if short else math.ceil)(ratio * 100) / 100
             flags.append(
                 Flag(
                     Check.LENGTH_RATIO,
                     Severity.WARNING,
-                    f"the Japanese is {ratio:.2f} times the English's length: unusually {side}"
+                    f"the Japanese is {shown:.2f} times the English's length: unusually {'short' if short else 'long'}"
                     f" (expected {LENGTH_RATIO_LOW}-{LENGTH_RATIO_HIGH})",
                 )
             )

@@ -30,7 +30,8 @@ def article_view(article: AlignedArticle, lang: str) -> ArticleView:
 
     Each block comes with its sentences: the English sentences, or their
     translations in the same order (one per English sentence). The link is to the
-    article's page in the other language, once published.
+    article's page in the other language, once published; a headline-only article
+    has no pages, so none (its publication only puts its headline in sidebars).
 
     :raises TranslationUnavailable: for the translation, while it is missing or stale.
     """
@@ -54,9 +55,10 @@ def article_view(article: AlignedArticle, lang: str) -> ArticleView:
             Block(block.kind, text, block_sentences)
             for block, text, block_sentences in zip(article.blocks[1:], texts[1:], sentences[1:])
         ),
-        article.links.get(other),
+        article.links.get(other) if article.full_page else None,
         sentences[0],
         pairs,
+        article.full_page,
     )
 
 

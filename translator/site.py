@@ -92,9 +92,11 @@ def export_site(store: Store, folder: Path) -> ExportReport:
 
     Reads the store in one transaction, so a batch run saving meanwhile is seen
     whole or not at all. Only files this export wrote before (listed in the
-    manifest) are ever removed; other files in `folder` are left alone.
+    manifest) are ever removed; other files in `folder` are left alone, and a
+    folder without a manifest that already holds one of the site's files (an
+    index.html of another site) is refused, not overwritten.
 
-    :raises SiteError: when `folder` cannot be created or written.
+    :raises SiteError: when `folder` cannot be created or written, or is another site's.
     """
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -103,6 +105,12 @@ def export_site(store: Store, folder: Path) -> ExportReport:
             site = pages.Site.load(store)
             planned = _fingerprints(site, store.fingerprints(TARGET_LANG))
             root = str(folder)
+            if not (folder / MANIFEST).exists():  # not an export's folder: never overwrite someone's index.html
+                foreign = sorted(path for path in planned if os.path.lexists(os.path.join(root, path)))
+                if foreign:
+                    raise SiteError(
+                        f"{folder}: {foreign[0]} is there, and no export made it: export into a new or empty folder"
+                    )
             stale = {
                 path
                 for path, print_ in planned.items()

@@ -47,7 +47,7 @@ def import_(app: App, paths: tuple[Path, ...]) -> None:
         f"({report.new} new, {report.updated} updated, {report.unchanged} unchanged) "
         f"and {count(report.headlines, 'headline-only article')}"
         + (f"; {count(len(report.repaired), 'page')} with repaired text" if report.repaired else "")
-        + (f"; {count(len(report.errors), 'file')} failed" if report.errors else "")
+        + (f"; {count(len(report.errors), 'error')} (above)" if report.errors else "")
     )
     if report.errors:
         sys.exit(1)
@@ -55,7 +55,8 @@ def import_(app: App, paths: tuple[Path, ...]) -> None:
 
 @click.command()
 @click.argument("article_id", metavar="ID", type=ARTICLE_ID)
-@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True)
+@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True,
+              help="The Japanese translation or the English original.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object instead of text.")
 @pass_app
 def show(app: App, article_id: int, lang: str, as_json: bool) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any, Callable, TypeVar
 
 import click
@@ -34,6 +35,8 @@ class TranslateGroup(click.Group):
     """Turns the library's errors into one-line messages (exit 1) instead of tracebacks, and shows its warnings.
 
     Messages are made terminal-safe: they may name a file or quote a page's text.
+    Ctrl-C in a command without its own message exits EXIT_INTERRUPTED too (click's
+    own answer is "Aborted!" and 1).
     """
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -44,6 +47,9 @@ class TranslateGroup(click.Group):
             return super().invoke(ctx)
         except TranslateError as error:
             raise click.ClickException(terminal_safe(str(error))) from None
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         finally:
             library.removeHandler(handler)
 

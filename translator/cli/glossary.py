@@ -22,6 +22,10 @@ def glossary() -> None:
     The batch writes glossary terms as the glossary does where it can find the
     model's rendering, and QA flags every translation that lacks one. Changing
     the glossary rechecks the translations it touches.
+
+    Example:
+
+        translate glossary import seeds/glossary.csv
     """
 
 

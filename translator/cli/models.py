@@ -12,7 +12,12 @@ from .common import pass_app
 
 @click.group()
 def models() -> None:
-    """Install and list Argos translation packages."""
+    """Install and list Argos translation packages.
+
+    Example:
+
+        translate models list
+    """
 
 
 @models.command(name="list")

@@ -115,5 +115,10 @@ def text(app: App, source: Any, **engine: Any) -> None:
         echo "The talks ended on Friday." | translate text
     """
     lines = read_text(source, getattr(source, "name", "<stdin>")).splitlines()
-    for line in pipeline.translate_lines(app.engine(**engine), lines):
+    try:
+        translated = pipeline.translate_lines(app.engine(**engine), lines)
+    except KeyboardInterrupt:
+        click.echo("Interrupted: nothing was written.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    for line in translated:
         click.echo(line)

@@ -22,7 +22,7 @@ import secrets
 from typing import Any
 
 import flask
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from ..app import App
 from ..cleaning import MAX_INPUT_BYTES
@@ -83,6 +83,12 @@ def create_app(app: App, *, token: str | None = None, secret_key: str | None = N
     def translate_error(error: TranslateError) -> tuple[str, int]:
         status = 404 if isinstance(error, (ArticleNotFound, TranslationUnavailable)) else 400
         return flask.render_template("error.html", message=str(error)), status
+
+    @web.errorhandler(CSRFError)
+    def form_expired(error: CSRFError) -> tuple[str, int]:
+        # Most often the server restarted (a new secret key) or the session cookie went: say what to do.
+        message = "This page's form has expired (the desk restarted, or the session ended): reload the page, then save again."
+        return flask.render_template("error.html", message=message), 400
 
     @web.errorhandler(413)
     def too_large(error: Any) -> tuple[str, int]:

@@ -21,6 +21,7 @@ nothing here writes SQL.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tempfile
 import threading
@@ -33,7 +34,7 @@ import flask
 from flask_wtf.csrf import generate_csrf
 from rapidfuzz.distance import Indel
 
-from .. import editing, memory, qa_store
+from .. import editing, memory, pipeline, qa_store
 from ..app import SOURCE_LANG, TARGET_LANG, App
 from ..cleaning import terminal_safe
 from ..errors import EditorialError, GlossaryError, SentenceNotFound, TranslateError
@@ -283,9 +284,18 @@ def sentence(article_id: int, source_hash: str) -> str:
     aligned, number, pair = _row(article_id, source_hash, flask.request.args.get("row", type=int))
     problem = None
     try:
-        alternatives = flask.current_app.extensions["desk_engine"].alternatives(pair.source, ALTERNATIVES)
+        raw = flask.current_app.extensions["desk_engine"].alternatives(pair.source, ALTERNATIVES)
     except TranslateError as error:
-        alternatives, problem = [], str(error)
+        raw, problem = [], str(error)
+    # Post-edited as the batch saves its output (the glossary, news style), so they
+    # honour the glossary and the first is the machine text the row shows.
+    glossary = qa_store.glossary(desk_store())
+    headline = next(b.kind for b in aligned.blocks if pair in b.pairs) != BlockKind.PARAGRAPH
+    alternatives: list[Hypothesis] = []
+    for hypothesis in raw:
+        text = pipeline.post_edit(pair.source, hypothesis.text, glossary, headline=headline)
+        if text not in {alternative.text for alternative in alternatives}:
+            alternatives.append(dataclasses.replace(hypothesis, text=text))
     return flask.render_template(
         "desk/sentence.html",
         article=aligned,

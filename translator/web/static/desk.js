@@ -42,6 +42,23 @@
     select(all[Math.min(Math.max(at + offset, 0), all.length - 1)] ?? all[0], edit);
   }
 
+  // After a row changes in place: the Approve button and the "need review" list follow the rows.
+  function refreshApproval() {
+    const pending = rows().filter((r) => r.classList.contains("needs-review"));
+    const approve = document.querySelector("button.approve");
+    if (approve) approve.disabled = pending.length > 0;
+    const summary = document.querySelector(".need-review");
+    if (!summary) return;
+    if (!pending.length) { summary.remove(); return; }
+    const links = pending.flatMap((r, i) => {
+      const link = document.createElement("a");
+      link.href = `#${r.id}`;
+      link.textContent = r.dataset.row;
+      return i ? [", ", link] : [link];
+    });
+    summary.replaceChildren(` · ${pending.length} need review before approval: `, ...links);
+  }
+
   function markUnsaved(box) {
     const flag = box.form.querySelector(".unsaved");
     if (flag) flag.hidden = box.value === box.defaultValue;
@@ -75,6 +92,7 @@
     const fresh = template.content.querySelector("tr.sentence");
     row.replaceWith(fresh);
     select(fresh, editing);
+    refreshApproval();
   }
 
   document.addEventListener("submit", (event) => {
