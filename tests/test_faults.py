@@ -63,7 +63,8 @@ def test_a_read_only_database_is_read_and_refuses_writes_in_one_line(site: Path,
             assert len(shown.stdout.splitlines()) == {"list": 42, "show": 62}[args[0]]
         for args in (["run"], ["import", str(site / "new.txt")]):
             result = translate(site, *args)
-            fault = "the database is read-only" if what == "file" else "cannot open the database"
+            # `run` never makes a database, so in a read-only folder it opens it as readers do, and its first write fails.
+            fault = "the database is read-only" if what == "file" or args == ["run"] else "cannot open the database"
             assert (result.returncode, result.stdout, result.stderr) == (1, "", READ_ONLY.format(db="db/news.db", what=fault))
     finally:
         db.parent.chmod(0o755)

@@ -104,13 +104,11 @@ def step_cooldown(config: dict, work: Path, corpus: Path, device_name: str) -> d
     settings = config["cooldown"]
     if not (work / "train" / "state.pt").exists():
         raise SystemExit(f"no {work / 'train' / 'state.pt'} to cool down: run train first")
-    held_out = set(data.read_pairs(work / "data", "valid"))
     sources = [data.Source(name, weight) for name, weight in settings["extra_sources"].items()]
     limit = config["data"].get("limit")
     extra = [
         (en, ja)
         for en, ja, source in data.clean_pairs(corpus, sources, config["data"]["max_chars"], limit)
-        if (en, ja) not in held_out
         for _ in range(source.weight)
     ]
     return _run_training(
@@ -120,7 +118,7 @@ def step_cooldown(config: dict, work: Path, corpus: Path, device_name: str) -> d
 
 
 def _run_training(config: dict, work: Path, stage: str, device_name: str, extra_pairs: list | None = None, **options) -> dict:
-    """Encode WORK/data (plus `extra_pairs` for training) and run train.train into WORK/<stage>/."""
+    """Encode WORK/data (plus `extra_pairs` for training, less any that are validation pairs) and run train.train into WORK/<stage>/."""
     import sentencepiece as spm
     import torch
 
@@ -145,11 +143,13 @@ def _run_training(config: dict, work: Path, stage: str, device_name: str, extra_
     else:
         torch.set_num_threads(threads())
     out = work / stage
+    valid = data.read_pairs(folder, "valid")
+    held_out = set(valid)
     return train(
         model_config,
         train_config,
-        corpus(data.read_pairs(folder, "train") + (extra_pairs or [])),
-        corpus(data.read_pairs(folder, "valid")),
+        corpus(data.read_pairs(folder, "train") + [pair for pair in extra_pairs or [] if pair not in held_out]),
+        corpus(valid),
         out / "checkpoint.pt",
         out / "log.jsonl",
         device,
