@@ -232,7 +232,8 @@ def test_a_headline_only_article_shows_no_link_to_a_page_it_does_not_have(transl
     """Article 2 is known from the seed page's sidebar: published for the sidebars, but it has no page."""
     for lang in ("en", "ja"):
         assert invoke("show", "2", "--lang", lang).stdout.splitlines()[-1] == "(2025/02/21 18:37)"
-        assert json.loads(invoke("show", "2", "--lang", lang, "--json").stdout)["link"] is None
+        data = json.loads(invoke("show", "2", "--lang", lang, "--json").stdout)
+        assert (data["link"], data["full_page"]) == (None, False)
 
 
 def test_show_english_has_the_link(translated):
@@ -245,7 +246,7 @@ def test_show_english_has_the_link(translated):
 def test_show_json_shape(translated, lang):
     data = json.loads(invoke("show", "1", "--lang", lang, "--json").stdout)
     # The Japanese lists its sentences with their QA flags; the English does not.
-    assert list(data) == ["id", "lang", "headline", "headline_sentences", "published", "body", "link"] + ["sentences"] * (lang == "ja")
+    assert list(data) == ["id", "lang", "headline", "headline_sentences", "published", "body", "link", "full_page"] + ["sentences"] * (lang == "ja")
     assert (data["id"], data["lang"], data["published"]) == (1, lang, "2025-02-21T18:38:00+09:00")
     assert {block["kind"] for block in data["body"]} == {"paragraph", "subheading"}
     assert all(list(block) == ["kind", "text", "sentences"] for block in data["body"])

@@ -79,6 +79,7 @@ def summary(flags: list[Flag]) -> list[tuple[str, str, str]]:
         ("Turnout was twenty-five percent, or 25 percent.", "投票率は二十五パーセント、つまり25パーセントだった。"),
         ("Talks run from Monday to Friday.", "協議は月曜日から金曜日まで続く。"),
         ("It opened on Thursday.", "20日（木）に開業した。"),
+        ("Talks on Thursday.", "（日）木曜に協議。"),  # （日） alone is Japan, not Sunday
         ("It opened on Thursday.", "20日に開業した。"),  # a weekday written as a date is not checked
     ],
 )
@@ -158,6 +159,11 @@ def test_numbers_in_japanese_forms_are_accepted(english: str, japanese: str) -> 
             "Talks run from Monday to Friday.",
             "協議は月曜日から木曜日まで続く。",
             [Flag(Check.NUMBER, Severity.WARNING, "'Friday' is written 木曜 (another day)", en_span=(25, 31), ja_span=(8, 10))],
+        ),
+        (  # each missing day with its own wrong one, in order; capitals too
+            "TALKS ON MONDAY AND TUESDAY",
+            "協議は火曜日と水曜日に",
+            [Flag(Check.NUMBER, Severity.WARNING, "'MONDAY' is written 水曜 (another day)", en_span=(9, 15), ja_span=(7, 9))],
         ),
     ],
 )
@@ -334,7 +340,8 @@ def test_length_ratio() -> None:
     kanji = "".join(chr(0x4E00 + i) for i in range(100))  # no repeats
     (flag,) = check_sentence("a" * 400 + ".", kanji[:99] + "。")
     assert flag.message == "the Japanese is 0.24 times the English's length: unusually short (expected 0.25-1.0)"
-    (flag,) = check_sentence("a" * 99 + ".", kanji + "。")
+    kanji = "".join(chr(0x4E00 + i) for i in range(250))
+    (flag,) = check_sentence("a" * 249 + ".", kanji + "。")  # 251 / 250 = 1.004: 1.01, not 1.00
     assert flag.message == "the Japanese is 1.01 times the English's length: unusually long (expected 0.25-1.0)"
 
 

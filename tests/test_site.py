@@ -173,6 +173,26 @@ def test_another_sites_folder_is_refused_not_overwritten(bilingual_app, tmp_path
     assert export(bilingual_app, folder).written == ()  # its own folder now: a re-run is no refusal
 
 
+def test_an_export_stopped_halfway_is_still_its_own_folder(bilingual_app, tmp_path, monkeypatch):
+    from translator import site
+
+    folder, render = tmp_path / "site", site._render
+
+    def stopped_after_two_pages(*args):
+        for n, page in enumerate(render(*args)):
+            if n == 2:
+                raise KeyboardInterrupt
+            yield page
+
+    monkeypatch.setattr(site, "_render", stopped_after_two_pages)
+    with pytest.raises(KeyboardInterrupt):
+        export(bilingual_app, folder)
+    assert len(list(folder.rglob("*.html"))) == 2
+    monkeypatch.undo()
+    export(bilingual_app, folder)  # not refused as another site's folder
+    assert set(tree(folder)) == SITE_FILES | {MANIFEST}
+
+
 def test_a_folder_that_cannot_be_written(bilingual_app, tmp_path):
     (tmp_path / "site").write_text("a file", encoding="utf-8")
     with pytest.raises(SiteError, match=r"site: cannot write the site \(File exists\)"):

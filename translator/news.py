@@ -312,6 +312,7 @@ class ArticleView:
             "published": self.published,
             "body": [{"kind": block.kind, "text": block.text, "sentences": list(block.sentences)} for block in self.body],
             "link": self.link,
+            "full_page": self.full_page,
         }
         if self.sentences:
             data["sentences"] = [

@@ -191,8 +191,9 @@ _JA_PERCENT = re.compile(
     r"([\d,.〇一二三四五六七八九十百千]+)\s*-?\s*(?:%|パーセント|ポイント|percent|per\s*cent|percentage)", re.IGNORECASE
 )
 _WEEKDAYS = dict(zip("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split(), "月火水木金土日"))
-_EN_WEEKDAY = re.compile(rf"\b({'|'.join(_WEEKDAYS)})s?\b")
-_JA_WEEKDAY = re.compile(r"([月火水木金土日])曜|[(（]([月火水木金土日])[)）]")
+_EN_WEEKDAY = re.compile(rf"\b({'|'.join(_WEEKDAYS)})s?\b", re.IGNORECASE)  # SUNDAY in a caps headline too
+# 木曜, or 20日（木）: a bare （日） is also Japan's abbreviation, so only after a date.
+_JA_WEEKDAY = re.compile(r"([月火水木金土日])曜|(?<=\d日)[(（]([月火水木金土日])[)）]")
 _KANJI_DIGITS = "〇一二三四五六七八九"
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _BIG_UNITS = {"万": 10**4, "億": 10**8, "兆": 10**12}
@@ -461,16 +462,15 @@ def _check_units_and_days(english: str, japanese: str, ja_values: set[Decimal]) 
                 Flag(Check.NUMBER, Severity.ERROR, f"{match.group()!r} is not a percentage in the Japanese", en_span=match.span())
             )
     ja_days = [(m.group(1) or m.group(2), m.span()) for m in _JA_WEEKDAY.finditer(japanese)]
-    en_days = [(_WEEKDAYS[m.group(1)], m) for m in _EN_WEEKDAY.finditer(english)]
-    # A Japanese weekday that no English weekday accounts for is the wrong day of one that is missing.
+    en_days = [(_WEEKDAYS[m.group(1).capitalize()], m) for m in _EN_WEEKDAY.finditer(english)]
+    # The Japanese weekdays no English weekday accounts for are, in order, the wrong days of those missing.
     others = [(day, span) for day, span in ja_days if day not in {d for d, _ in en_days}]
-    for day, match in en_days:
-        if others and day not in {d for d, _ in ja_days}:
-            other, span = others[0]
-            flags.append(
-                Flag(Check.NUMBER, Severity.WARNING, f"{match.group()!r} is written {other}曜 (another day)",
-                     en_span=match.span(), ja_span=span)
-            )
+    missing = [match for day, match in en_days if day not in {d for d, _ in ja_days}]
+    for match, (other, span) in zip(missing, others):
+        flags.append(
+            Flag(Check.NUMBER, Severity.WARNING, f"{match.group()!r} is written {other}曜 (another day)",
+                 en_span=match.span(), ja_span=span)
+        )
     return flags
 
 

@@ -111,6 +111,7 @@ def export_site(store: Store, folder: Path) -> ExportReport:
                     raise SiteError(
                         f"{folder}: {foreign[0]} is there, and no export made it: export into a new or empty folder"
                     )
+                _write(folder / MANIFEST, "{}\n")  # ours from now on, even if this export stops halfway
             stale = {
                 path
                 for path, print_ in planned.items()

@@ -91,6 +91,10 @@
     template.innerHTML = text.trim();
     const fresh = template.content.querySelector("tr.sentence");
     row.replaceWith(fresh);
+    // A sentence repeated in the article shares its review: its other rows follow.
+    document.querySelectorAll(`tr.sentence[data-hash="${fresh.dataset.hash}"]`).forEach((other) => {
+      if (other !== fresh) other.classList.toggle("needs-review", fresh.classList.contains("needs-review"));
+    });
     select(fresh, editing);
     refreshApproval();
   }
