@@ -28,6 +28,11 @@ class BlockKind(StrEnum):
     PARAGRAPH = "paragraph"
     SUBHEADING = "subheading"
 
+    @property
+    def headline_style(self) -> bool:
+        """Written as a headline (no final 。; style.py): headlines and subheadings."""
+        return self != BlockKind.PARAGRAPH
+
 
 class Status(StrEnum):
     """The state of an article's translation in one language, derived from hashes, never stored.

@@ -309,7 +309,7 @@ def _post_edited(sentence: TranslatedSentence, glossary: Sequence[GlossaryEntry]
     the translation memory's approved text as it is."""
     if sentence.origin == Origin.MEMORY:
         return sentence
-    text = post_edit(sentence.source, sentence.hypothesis.text, glossary, headline=kind != BlockKind.PARAGRAPH)
+    text = post_edit(sentence.source, sentence.hypothesis.text, glossary, headline=kind.headline_style)
     return dataclasses.replace(sentence, text=text)
 
 

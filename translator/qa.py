@@ -426,8 +426,9 @@ def _check_numbers(english: str, japanese: str) -> list[Flag]:
                     en_span=quantity.span,
                 )
             )
-    flags += _check_units_and_days(english, japanese, ja_values)
-    ja_dates = [(int(m.group(1)), int(m.group(2)), m.span()) for m in _JA_DATE.finditer(_to_halfwidth(japanese))]
+    halfwidth = _to_halfwidth(japanese)
+    flags += _check_units_and_days(english, japanese, halfwidth, ja_values)
+    ja_dates = [(int(m.group(1)), int(m.group(2)), m.span()) for m in _JA_DATE.finditer(halfwidth)]
     for match in _EN_DATE.finditer(english):
         month = _MONTHS.get((match.group("month") or match.group("month2")).lower())
         day = int(match.group("day") or match.group("day2"))
@@ -448,12 +449,11 @@ def _check_numbers(english: str, japanese: str) -> list[Flag]:
     return flags
 
 
-def _check_units_and_days(english: str, japanese: str, ja_values: set[Decimal]) -> list[Flag]:
+def _check_units_and_days(english: str, japanese: str, halfwidth: str, ja_values: set[Decimal]) -> list[Flag]:
     """A percentage whose figure is in the Japanese but not as one (25-percent tariffs as 25°C:
     an error), and a weekday written as another day (Thursday as 金曜日: a warning, since a
     desk may move a day to Japan time; on the NTREX references 3 of 80 weekdays differ)."""
     flags = []
-    halfwidth = _to_halfwidth(japanese)
     percents = {value for m in _JA_PERCENT.finditer(halfwidth) for value in japanese_values(m.group(1))}
     for match in _EN_PERCENT.finditer(english):
         value = _decimal(match.group("number"))
@@ -464,8 +464,9 @@ def _check_units_and_days(english: str, japanese: str, ja_values: set[Decimal]) 
     ja_days = [(m.group(1) or m.group(2), m.span()) for m in _JA_WEEKDAY.finditer(japanese)]
     en_days = [(_WEEKDAYS[m.group(1).capitalize()], m) for m in _EN_WEEKDAY.finditer(english)]
     # The Japanese weekdays no English weekday accounts for are, in order, the wrong days of those missing.
-    others = [(day, span) for day, span in ja_days if day not in {d for d, _ in en_days}]
-    missing = [match for day, match in en_days if day not in {d for d, _ in ja_days}]
+    en_set, ja_set = {day for day, _ in en_days}, {day for day, _ in ja_days}
+    others = [(day, span) for day, span in ja_days if day not in en_set]
+    missing = [match for day, match in en_days if day not in ja_set]
     for match, (other, span) in zip(missing, others):
         flags.append(
             Flag(Check.NUMBER, Severity.WARNING, f"{match.group()!r} is written {other}曜 (another day)",

@@ -38,7 +38,6 @@ from .glossary import (
     term_key,
     terms_pattern,
 )
-from .news import BlockKind
 from .store import Store
 from .wording import count
 
@@ -202,7 +201,7 @@ def recheck(
             entries = glossary(store)
         article = store.aligned_article(article_id, lang)
         pairs = [
-            (block.kind != BlockKind.PARAGRAPH, pair)
+            (block.kind.headline_style, pair)
             for block in article.blocks
             for pair in block.pairs
             if pair.target is not None

@@ -289,7 +289,7 @@ def sentence(article_id: int, source_hash: str) -> str:
         raw, problem = [], str(error)
     # Post-edited as the batch saves its output (the glossary, news style), so they honour the glossary.
     glossary = qa_store.glossary(desk_store())
-    headline = next(b.kind for b in aligned.blocks if any(p is pair for p in b.pairs)) != BlockKind.PARAGRAPH
+    headline = next(b.kind for b in aligned.blocks if any(p is pair for p in b.pairs)).headline_style
     alternatives: list[Hypothesis] = []
     for hypothesis in raw:
         text = pipeline.post_edit(pair.source, hypothesis.text, glossary, headline=headline)
