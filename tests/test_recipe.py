@@ -213,6 +213,36 @@ def test_cooldown_takes_the_rate_to_zero_from_the_run_it_continues(tiny_package:
     assert record["cooldown_from"] == main_step
 
 
+def test_a_cooldown_from_a_package_rewarms_then_falls_to_zero(tiny_package: Path, tmp_path: Path):
+    """A new machine has only the committed package: the cooldown starts from its weights and step, the
+    rate climbs over a tenth of the warm-up and falls to zero at exactly its steps, on the mix given."""
+    work = tmp_path / "work"
+    shutil.copytree(tiny_package.parent / "work" / "data", work / "data")
+    package_step = json.loads(zipfile.ZipFile(tiny_package).read(
+        next(n for n in zipfile.ZipFile(tiny_package).namelist() if n.endswith("metadata.json"))))["training"]["step"]
+    result = subprocess.run(
+        [sys.executable, *RECIPE, "cooldown", "--config", str(TINY_CONFIG), "--work", str(work),
+         "--corpus", str(tiny_package.parent / "corpus"), "--device", "cpu", "--package", str(tiny_package),
+         "--into", "ab", "--steps", "10", "--extra-sources", '{"tatoeba": 0.5}'],
+        cwd=REPO, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    log = [json.loads(line) for line in (work / "ab" / "log.jsonl").read_text().splitlines()]
+    assert log[0]["warm_start"] and log[0]["cooldown_from"] == package_step and not (work / "train").exists()
+    assert log[-1]["done"] and log[-1]["steps"] == package_step + 10
+    assert [e for e in log if "lr" in e][-1]["lr"] == 0.0
+    assert (work / "ab" / "checkpoint.pt").exists()
+
+
+def test_a_fractional_weight_keeps_that_share_of_a_source_the_same_on_every_run():
+    source = data.Source("names", 0.25)
+    pairs = [(f"Name{i}", "ナマエ") for i in range(4000)]
+    kept = [source.copies(en, ja) for en, ja in pairs]
+    assert set(kept) == {0, 1} and 900 < sum(kept) < 1100
+    assert kept == [source.copies(en, ja) for en, ja in pairs]
+    assert [data.Source("wmt", 2.25).copies(en, ja) for en, ja in pairs] == [2 + k for k in kept]
+
+
 @pytest.mark.parametrize(
     ("config", "message"),
     [

@@ -70,7 +70,7 @@ def test_needs_a_current_translation(store):
         render_review(store.aligned_article(1, "ja"), 80)
 
 
-# -- wrapping: the lines wcwidth.wrap gives, in linear time ----------------------------------
+# -- wrapping: what must hold whatever wcwidth's version (issue 25) ----------------------------
 
 _PIECES = ["a", "b", "word", "-", "--", " ", "  ", "あ", "漢字", "e\u0301", "1", "—", "👍", "👨\u200d👩\u200d👧", "א", "。", "\u3000", "🇯🇵", "\u00a0"]
 
@@ -79,8 +79,27 @@ _PIECES = ["a", "b", "word", "-", "--", " ", "  ", "あ", "漢字", "e\u0301", "
 @example("Procter-and-Gamble-shares-fell-sharply", 10)
 @example("x" * 100, 7)
 @example("漢" * 30, 5)
-def test_wrap_gives_the_lines_of_wcwidth_wrap(text, width):
-    assert wrap(text, width) == wcwidth.wrap(text, width)
+@example("あaa", 3)
+def test_wrap_fits_the_width_loses_nothing_and_keeps_the_order(text, width):
+    """No line wider than asked (but a lone grapheme wider than the whole line), every
+    character but the spaces at line ends kept, in order; no empty line."""
+    lines = wrap(text, width)
+    assert all(wcwidth.width(line) <= width or len(list(wcwidth.iter_graphemes(line))) == 1 for line in lines)
+    assert "".join("".join(lines).split()) == "".join(text.split())
+    assert all(line.strip() for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "lines"),
+    [
+        ("Procter-and-Gamble-shares-fell-sharply", 10, ["Procter-", "and-", "Gamble-", "shares-", "fell-", "sharply"]),
+        ("あaa", 3, ["あa", "a"]),
+        ("漢字 ab", 1, ["漢", "字", "a", "b"]),
+        ("the president met the minister", 12, ["the", "president", "met the", "minister"]),
+    ],
+)
+def test_wrap_breaks_at_spaces_and_after_hyphens(text, width, lines):
+    assert wrap(text, width) == lines
 
 
 def test_an_unbroken_token_is_cut_to_the_width_and_nothing_lost():

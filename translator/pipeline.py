@@ -338,6 +338,14 @@ def steps(
         yield step
 
 
+WORKER_NAME = "translate-model"
+
+
+def model_running() -> bool:
+    """Whether a model call is still running in a worker thread (one that Ctrl-C left behind)."""
+    return any(thread.name == WORKER_NAME and thread.is_alive() for thread in threading.enumerate())
+
+
 def _in_worker(call: Callable[[], T], tick: Callable[[], None] | None) -> T:
     outcome: list[tuple[bool, object]] = []
 
@@ -347,7 +355,7 @@ def _in_worker(call: Callable[[], T], tick: Callable[[], None] | None) -> T:
         except BaseException as error:  # handed to the waiting thread, raised there
             outcome.append((False, error))
 
-    worker = threading.Thread(target=work, name="translate", daemon=True)
+    worker = threading.Thread(target=work, name=WORKER_NAME, daemon=True)
     worker.start()
     while worker.is_alive():
         worker.join(POLL_SECONDS)

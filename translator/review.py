@@ -66,7 +66,7 @@ def _has_right_to_left(text: str) -> bool:
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """`text` in lines of at most `width` columns, the lines `wcwidth.wrap(text, width)` gives, in linear time.
+    """`text` in lines of at most `width` terminal columns, in linear time.
 
     As textwrap: lines break at spaces and after the hyphen of a hyphenated word;
     a word wider than a line fills the line it starts on and is cut after the last

@@ -4,7 +4,7 @@ Steps (each reads and writes under --work):
 
   prepare   clean, deduplicate, filter and split the corpus; train SentencePiece   (CPU)
   train     train the Transformer until its step or time budget (--resume)          (GPU, or CPU)
-  cooldown  from train's state: the learning rate falls to zero on a news-heavier mix (GPU, or CPU)
+  cooldown  from train's state (or the package's weights): the rate falls to zero on a news-heavier mix
   pack      int8 weights + SentencePiece model in parts of under 16 MiB              (where it trained)
   export    parts → CTranslate2 (int8) → .argosmodel                                 (CPU, needs ctranslate2)
   evaluate  chrF and BLEU on the NTREX dev set through the pipeline's engine         (CPU)
@@ -73,48 +73,74 @@ def step_train(config: dict, work: Path, device_name: str, resume: bool = False,
     A warm start from a package uses the package's SentencePiece model, so the
     ids it was trained on stay the same on a machine that prepared anew.
     """
-    import shutil
-
-    import torch
-
     initial, initial_step = None, 0
     if resume and not (work / "train" / "state.pt").exists() and package is not None and package.exists():
-        from .convert import weights_from_package
-
-        model_dict, initial, initial_step, package_spm = weights_from_package(package, work / "warm-start")
-        if {k: v for k, v in model_dict.items() if k != "vocab_size"} != config["model"]:
-            raise SystemExit(f"{package} was trained with model {model_dict}, not this config's {config['model']}")
-        shutil.copyfile(package_spm, work / "data" / "spm.model")
-        initial = {k: torch.from_numpy(v) for k, v in initial.items()}
+        initial, initial_step = _package_start(config, work, package)
     return _run_training(config, work, "train", device_name, resume=resume, initial_weights=initial, initial_step=initial_step)
 
 
-def step_cooldown(config: dict, work: Path, corpus: Path, device_name: str) -> dict:
-    """Cool WORK/train/state.pt down into WORK/cooldown/ (resumes from WORK/cooldown/state.pt when there).
+def step_cooldown(
+    config: dict,
+    work: Path,
+    corpus: Path,
+    device_name: str,
+    package: Path | None = None,
+    into: str = "cooldown",
+    extra_sources: dict[str, float] | None = None,
+    steps: int | None = None,
+) -> dict:
+    """Cool the main run down into WORK/<into>/ (resumes from WORK/<into>/state.pt when there).
 
-    The config's "cooldown" section: `steps` (the learning rate falls linearly to
-    zero over them) and `extra_sources` (source weights added to the prepared
-    training data, e.g. {"wmt": 4}: more of the news-like pairs the package is
-    for; pairs held out for validation stay out).
+    Starts from WORK/train/state.pt (weights, EMA, optimizer) when there, else
+    from `package`'s weights (a fresh optimizer that re-warms first: a new
+    machine has only the committed package). The config's "cooldown" section
+    gives `steps` (the learning rate falls linearly to zero over them) and
+    `extra_sources` (source weights added to the prepared training data, e.g.
+    {"wmt": 4}: more of the news-like pairs the package is for; pairs held out
+    for validation stay out); `extra_sources` and `steps` override them (an A/B
+    of two mixes from the same start).
+    Raises SystemExit for a config without a cooldown or nothing to start from.
     """
     from . import data
 
     if "cooldown" not in config:
         raise SystemExit("this config has no \"cooldown\" section (configs/cpu.json has one)")
     settings = config["cooldown"]
-    if not (work / "train" / "state.pt").exists():
-        raise SystemExit(f"no {work / 'train' / 'state.pt'} to cool down: run train first")
-    sources = [data.Source(name, weight) for name, weight in settings["extra_sources"].items()]
+    state = work / "train" / "state.pt"
+    start: dict = {"start_state": state}
+    if not state.exists():
+        if package is None or not package.exists():
+            raise SystemExit(f"no {state} and no package to cool down: run train first")
+        initial, initial_step = _package_start(config, work, package)
+        start = {"initial_weights": initial, "initial_step": initial_step}
+    sources = [data.Source(name, weight) for name, weight in (extra_sources or settings["extra_sources"]).items()]
     limit = config["data"].get("limit")
     extra = [
         (en, ja)
         for en, ja, source in data.clean_pairs(corpus, sources, config["data"]["max_chars"], limit)
-        for _ in range(source.weight)
+        for _ in range(source.copies(en, ja))
     ]
     return _run_training(
-        config, work, "cooldown", device_name, resume=True, extra_pairs=extra,
-        start_state=work / "train" / "state.pt", cooldown_steps=settings["steps"],
+        config, work, into, device_name, resume=True, extra_pairs=extra, cooldown_steps=steps or settings["steps"], **start
     )
+
+
+def _package_start(config: dict, work: Path, package: Path) -> tuple[dict, int]:
+    """A package's dequantised weights (as tensors) and step; its SentencePiece model replaces WORK/data/spm.model.
+
+    Raises SystemExit when the package's model shape is not the config's.
+    """
+    import shutil
+
+    import torch
+
+    from .convert import weights_from_package
+
+    model_dict, initial, initial_step, package_spm = weights_from_package(package, work / "warm-start")
+    if {k: v for k, v in model_dict.items() if k != "vocab_size"} != config["model"]:
+        raise SystemExit(f"{package} was trained with model {model_dict}, not this config's {config['model']}")
+    shutil.copyfile(package_spm, work / "data" / "spm.model")
+    return {k: torch.from_numpy(v) for k, v in initial.items()}, initial_step
 
 
 def _run_training(config: dict, work: Path, stage: str, device_name: str, extra_pairs: list | None = None, **options) -> dict:
@@ -236,10 +262,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--device", default="cuda" if _cuda() else "cpu")
     parser.add_argument("--parts", type=Path, help="folder of pack.tar.* (default: WORK/pack)")
     parser.add_argument("--out", type=Path, help="the .argosmodel to write (export, all)")
-    parser.add_argument("--package", type=Path, help="the .argosmodel to score (evaluate)")
     parser.add_argument(
-        "--stage", choices=["train", "cooldown"], default="train", help="pack: the checkpoint of WORK/train or WORK/cooldown"
+        "--package", type=Path, help="the .argosmodel to score (evaluate), or to start from (train --resume, cooldown)"
     )
+    parser.add_argument(
+        "--stage", default="train", help="pack: the checkpoint of WORK/<stage> (train, cooldown, or a cooldown's --into)"
+    )
+    parser.add_argument("--into", help="cooldown: its folder under WORK (default: cooldown)")
+    parser.add_argument(
+        "--extra-sources", help='cooldown: source weights instead of the config\'s, as JSON (e.g. \'{"wmt": 8}\')'
+    )
+    parser.add_argument("--steps", type=int, help="cooldown: its length instead of the config's")
     parser.add_argument("--sweep", action="store_true", help="evaluate: compare decoding settings")
     parser.add_argument("--limit", type=int, help="evaluate: only the first N dev sentences")
     parser.add_argument("--hypotheses", type=Path, help="evaluate: write the first setting's output here")
@@ -264,7 +297,16 @@ def main(argv: list[str] | None = None) -> int:
     elif args.step == "train":
         results = step_train(config, args.work, args.device, args.resume, args.package or out)
     elif args.step == "cooldown":
-        results = step_cooldown(config, args.work, args.corpus, args.device)
+        results = step_cooldown(
+            config,
+            args.work,
+            args.corpus,
+            args.device,
+            args.package or out,
+            args.into or "cooldown",
+            json.loads(args.extra_sources) if args.extra_sources else None,
+            args.steps,
+        )
     elif args.step == "pack":
         results = [str(p) for p in step_pack(args.work, parts, args.stage)]
     elif args.step == "export":

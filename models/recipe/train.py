@@ -196,6 +196,9 @@ def train(
     none beside `checkpoint` yet, lowers the learning rate linearly from that
     run's rate to zero over `cooldown_steps`, and stops there; `max_minutes`
     does not apply. Its best-so-far is its own, so it always leaves a checkpoint.
+    A cooldown may also start from `initial_weights` (a shipped package, no
+    state): the rate re-warms over a tenth of the warm-up to the
+    inverse-square-root value of `initial_step`, then falls linearly to zero.
     """
     state_file = checkpoint.with_name("state.pt")
     torch.manual_seed(config.seed)
@@ -226,6 +229,8 @@ def train(
     elif initial_weights is not None:
         model.load_state_dict(initial_weights, strict=False)
         step = warmup_from = initial_step
+        if cooldown_steps:
+            cooldown_from = initial_step
     params = list(model.parameters())
     ema = {name: p.detach().clone() for name, p in model.named_parameters()}
     if state is not None:
@@ -234,7 +239,7 @@ def train(
     ema_list = list(ema.values())
 
     if cooldown_steps and cooldown_from is None:
-        raise ValueError("a cooldown needs a state to start from (start_state)")
+        raise ValueError("a cooldown needs a state or weights to start from (start_state, initial_weights)")
 
     def schedule(global_step: int) -> float:
         """Linear warm-up, then inverse square root; a warm start re-warms over a tenth of the warm-up."""
@@ -247,7 +252,13 @@ def train(
     def rate(global_step: int) -> float:
         if cooldown_from is None:
             return schedule(global_step)
-        return schedule(cooldown_from) * max(0.0, 1 - (global_step - cooldown_from) / cooldown_steps)
+        if warmup_from == cooldown_from:  # from a package's weights: re-warm to the rate of its step
+            peak = schedule(cooldown_from + max(1, config.warmup_steps // 10)) * min(
+                max(global_step - warmup_from, 1) / max(1, config.warmup_steps // 10), 1.0
+            )
+        else:
+            peak = schedule(cooldown_from)
+        return peak * max(0.0, 1 - (global_step - cooldown_from) / cooldown_steps)
 
     def finished(step: int, minutes: float) -> bool:
         if cooldown_from is not None:

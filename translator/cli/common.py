@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from typing import Any, Callable, TypeVar
 
@@ -12,6 +13,7 @@ from ..app import App
 from ..cleaning import terminal_safe
 from ..config import SETTING_BY_NAME
 from ..errors import TranslateError
+from ..pipeline import model_running
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -22,6 +24,23 @@ GROUP_SETTINGS = ("db", "models_dir", "packages_dir", "link_template", "publish_
 ENGINE_SETTINGS = ("package", "device", "threads", "compute_type", "beam_size", "batch_tokens")
 
 pass_app = click.make_pass_decorator(App)
+
+
+def exit_interrupted(message: str = "Interrupted.") -> None:
+    """Say `message` on standard error and exit EXIT_INTERRUPTED (130), as Ctrl-C in a shell does.
+
+    When the model is still decoding in its worker thread (pipeline.model_running),
+    Python's own shutdown would free what CTranslate2 is using and die with a
+    segfault (139) or an abort (134) instead of 130 (issue 25: 4 of 7 tries). So
+    the process then ends at once, without that shutdown: everything the run
+    finished is already committed (SQLite is crash-safe), and the streams are flushed first.
+    """
+    click.echo(message, err=True)
+    if model_running():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)
+    sys.exit(EXIT_INTERRUPTED)
 
 
 class EchoWarnings(logging.Handler):
@@ -48,8 +67,7 @@ class TranslateGroup(click.Group):
         except TranslateError as error:
             raise click.ClickException(terminal_safe(str(error))) from None
         except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            exit_interrupted()
         finally:
             library.removeHandler(handler)
 

@@ -12,7 +12,7 @@ from .. import pipeline
 from ..app import App
 from ..cleaning import read_text
 from ..wording import count, plural
-from .common import ENGINE_SETTINGS, EXIT_INTERRUPTED, pass_app, setting_options
+from .common import ENGINE_SETTINGS, exit_interrupted, pass_app, setting_options
 
 
 @click.command()
@@ -44,8 +44,7 @@ def run(app: App, **engine: Any) -> None:
             report = app.translate_pending(on_start=start, on_article=lambda _: bar and bar.update(1), **engine)
         except KeyboardInterrupt:
             stack.close()
-            click.echo("Interrupted: finished articles are saved; run again to continue.", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            exit_interrupted("Interrupted: finished articles are saved; run again to continue.")
     if report.articles:
         click.echo(
             f"Translated {count(report.articles, 'article')}, "
@@ -118,7 +117,6 @@ def text(app: App, source: Any, **engine: Any) -> None:
     try:
         translated = pipeline.translate_lines(app.engine(**engine), lines)
     except KeyboardInterrupt:
-        click.echo("Interrupted: nothing was written.", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        exit_interrupted("Interrupted: nothing was written.")
     for line in translated:
         click.echo(line)
