@@ -28,8 +28,8 @@ from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
-from translator.journal import JST, Page, render_page
-from translator.news import Block, BlockKind
+from translator.text.journal import JST, Page, render_page
+from translator.core.news import Block, BlockKind
 
 REPO = Path(__file__).resolve().parent.parent
 NTREX = REPO.parent / "shared" / "corpus" / "dev" / "ntrex-dev.tsv"
@@ -87,7 +87,7 @@ def peak_mib() -> float:
 
 def worker_sentences(db: Path) -> dict[int, list[tuple[str, list[str]]]]:
     """Per article, its segments as (kind, sentences) from the pipeline's own store."""
-    from translator.store import Store
+    from translator.store.database import Store
 
     store = Store.open(db)
     articles = {}
@@ -99,8 +99,8 @@ def worker_sentences(db: Path) -> dict[int, list[tuple[str, list[str]]]]:
 
 def worker_package(args: argparse.Namespace):
     """The installed package under test, with Argos imported as the engine imports it."""
-    from translator.engine import argos_environment
-    from translator.packages import installed
+    from translator.translation.engine import argos_environment
+    from translator.translation.packages import installed
 
     with argos_environment(args.packages_dir, "cpu"):
         import argostranslate.translate  # noqa: F401  (Argos reads its settings on first import)
@@ -117,7 +117,7 @@ def worker_argos(args: argparse.Namespace) -> dict:
 
     class Sentencizer:  # Argos's own splitters download models; split as the pipeline does
         def split_sentences(self, text: str) -> list[str]:
-            from translator.segment import split_sentences
+            from translator.text.segment import split_sentences
 
             return split_sentences(text)
 
@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"argos": worker_argos, "limit": worker_limit, "run": worker_run}[args.worker](args)))
         return 0
 
-    from translator.packages import install
+    from translator.translation.packages import install
 
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     packages_dir = work / "packages"

@@ -31,11 +31,11 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from translator import editing
+from translator.editorial import editing
 from translator.app import App
-from translator.journal import JST
-from translator.news import Block, BlockKind, Hypothesis, Origin, TranslatedSentence, sentence_hash
-from translator.store import Store
+from translator.text.journal import JST
+from translator.core.news import Block, BlockKind, Hypothesis, Origin, TranslatedSentence, sentence_hash
+from translator.store.database import Store
 from translator.web import create_app
 
 BUDGET_MS = {"page": 100.0, "save": 50.0}

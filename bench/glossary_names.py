@@ -35,10 +35,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from translator.engine import ArgosEngine, Decoding, EngineOptions  # noqa: E402
-from translator.glossary import GlossaryEntry, find_terms  # noqa: E402
-from translator.packages import install  # noqa: E402
-from translator.terms import enforce_terms, renderings, similarity  # noqa: E402
+from translator.translation.engine import ArgosEngine, Decoding, EngineOptions  # noqa: E402
+from translator.quality.glossary import GlossaryEntry, find_terms  # noqa: E402
+from translator.translation.packages import install  # noqa: E402
+from translator.quality.terms import enforce_terms, renderings, similarity  # noqa: E402
 
 NTREX = REPO.parent / "shared" / "corpus" / "dev" / "ntrex-dev.tsv"
 

@@ -29,8 +29,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
-from translator.glossary import read_glossary
-from translator.qa import Check, SentencePair, check_article, style_flags
+from translator.quality.glossary import read_glossary
+from translator.quality.checks import Check, SentencePair, check_article, style_flags
 
 NTREX = REPO.parent / "shared" / "corpus" / "dev" / "ntrex-dev.tsv"
 
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = read_dev(args.dev)
     if args.ratios:
-        from translator.qa import LENGTH_RATIO_MIN_ENGLISH
+        from translator.quality.checks import LENGTH_RATIO_MIN_ENGLISH
 
         print(ratio_percentiles(rows, LENGTH_RATIO_MIN_ENGLISH))
         return 0
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     for index, row in enumerate(rows):
         documents[row["doc_id"]].append(index)
     if args.hyp and args.post_edit:
-        from translator.pipeline import post_edit
+        from translator.translation.pipeline import post_edit
 
         for indexes in documents.values():
             for n, i in enumerate(indexes):

@@ -29,12 +29,12 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from translator import publish
-from translator.importer import article_blocks
-from translator.journal import content_hash, parse_page
-from translator.news import Block, BlockKind, Hypothesis, Origin, TranslatedSentence
-from translator.site import export_site
-from translator.store import Store
+from translator.editorial import publish
+from translator.text.importer import article_blocks
+from translator.text.journal import content_hash, parse_page
+from translator.core.news import Block, BlockKind, Hypothesis, Origin, TranslatedSentence
+from translator.site.export import export_site
+from translator.store.database import Store
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "000_17be0e9bcba96c5a.txt"

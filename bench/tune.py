@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from translator.engine import ArgosEngine, Decoding, EngineOptions
-from translator.packages import install
+from translator.translation.engine import ArgosEngine, Decoding, EngineOptions
+from translator.translation.packages import install
 
 from .bench import NTREX
 

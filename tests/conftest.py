@@ -16,10 +16,10 @@ from typing import Iterable
 import pytest
 
 from models.recipe.synthetic import write_synthetic_corpus
-from translator import config
-from translator.journal import JST, Headline, Page, render_page
-from translator.news import Block, BlockKind, Hypothesis
-from translator.store import Store
+from translator.core import settings
+from translator.text.journal import JST, Headline, Page, render_page
+from translator.core.news import Block, BlockKind, Hypothesis
+from translator.store.database import Store
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "000_17be0e9bcba96c5a.txt"
@@ -31,7 +31,7 @@ SHARED_CORPUS = REPO.parent / "shared" / "corpus"
 @pytest.fixture(autouse=True)
 def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point every setting at a temporary folder and make any network use fail loudly."""
-    for setting in config.SETTINGS:
+    for setting in settings.SETTINGS:
         monkeypatch.delenv(setting.env, raising=False)
     monkeypatch.setenv("TRANSLATE_DB", str(tmp_path / "db" / "news.db"))
     monkeypatch.setenv("TRANSLATE_MODELS_DIR", str(tmp_path / "models"))
@@ -296,7 +296,7 @@ def bilingual_app(fake_engine: FakeEngine, tmp_path: Path):
     headline (18:37), completed by a page of its own; 3 to 42 are headline-only.
     """
     from translator.app import App
-    from translator.importer import import_paths
+    from translator.text.importer import import_paths
 
     app = App(engine_factory=lambda config: fake_engine)
     spain = tmp_path / "spain.txt"

@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from translator import pipeline
+from translator.translation import pipeline
 from translator.app import App
 from translator.cli import cli
 

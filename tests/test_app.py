@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from translator import pipeline
+from translator.translation import pipeline
 from translator.app import App, load_argos_engine
-from translator.config import resolve
-from translator.engine import Decoding, EngineOptions
-from translator.importer import import_paths
+from translator.core.settings import resolve
+from translator.translation.engine import Decoding, EngineOptions
+from translator.text.importer import import_paths
 
 from .conftest import SEED, FakeEngine
 

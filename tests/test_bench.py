@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from translator.importer import page_files, read_page
-from translator.journal import parse_page
+from translator.text.importer import page_files, read_page
+from translator.text.journal import parse_page
 
 from .conftest import REPO, SEED
 

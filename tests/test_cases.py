@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from translator.app import App
-from translator.cleaning import Cleaned
+from translator.text.cleaning import Cleaned
 from translator.cli import cli
-from translator.news import Status
-from translator.store import Store
+from translator.core.news import Status
+from translator.store.database import Store
 
 from .conftest import FakeEngine
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from translator.cleaning import Cleaned, clean_line, decode_text, json_safe_dumps, terminal_safe
-from translator.errors import NotUTF8Error, TranslateError
+from translator.text.cleaning import Cleaned, clean_line, decode_text, json_safe_dumps, terminal_safe
+from translator.core.errors import NotUTF8Error, TranslateError
 
 ALL_CHARS = [chr(c) for c in range(sys.maxunicode + 1)]
 ZS_OTHER_THAN_SPACE = [c for c in ALL_CHARS if unicodedata.category(c) == "Zs" and c != " "]

@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from translator.app import App
-from translator.cleaning import MAX_INPUT_BYTES
+from translator.text.cleaning import MAX_INPUT_BYTES
 from translator.cli import cli
-from translator.errors import EngineError
-from translator.importer import article_blocks
-from translator.pipeline import post_edit
-from translator.store import Store
+from translator.core.errors import EngineError
+from translator.text.importer import article_blocks
+from translator.translation.pipeline import post_edit
+from translator.store.database import Store
 
 from .conftest import SEED, FakeEngine, jst, make_archive, page
 
@@ -142,7 +142,7 @@ def test_list_counts_cut_and_empty_translations():
 
 
 def test_run_reports_an_article_too_long_to_translate(monkeypatch, app):
-    monkeypatch.setattr("translator.pipeline.MAX_ARTICLE_SENTENCES", 20)
+    monkeypatch.setattr("translator.translation.pipeline.MAX_ARTICLE_SENTENCES", 20)
     invoke("import", str(SEED))
     result = invoke("run", app=app)
     assert result.exit_code == 0
@@ -208,7 +208,7 @@ def test_ctrl_c_while_the_cli_starts_exits_130(monkeypatch):
 
 
 def test_a_model_failure_mid_run_is_one_line_and_keeps_what_was_done(monkeypatch):
-    monkeypatch.setattr("translator.pipeline.CHUNK_SENTENCES", 10)
+    monkeypatch.setattr("translator.translation.pipeline.CHUNK_SENTENCES", 10)
     invoke("import", str(SEED))
     failing = FakeEngine(fail_on_call=2, failure=EngineError("tiny: the model failed while translating: CUDA failed"))
     result = invoke("run", app=App(engine_factory=lambda config: failing))

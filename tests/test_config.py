@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from translator.config import SETTINGS, resolve
-from translator.errors import ConfigError
+from translator.core.settings import SETTINGS, resolve
+from translator.core.errors import ConfigError
 
 
 def test_defaults():

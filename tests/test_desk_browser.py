@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from translator.app import App
-from translator.importer import import_paths
-from translator.news import AuditAction, EditorialStatus, Origin
+from translator.text.importer import import_paths
+from translator.core.news import AuditAction, EditorialStatus, Origin
 
 from .conftest import SEED, FakeEngine
 
@@ -210,7 +210,7 @@ HOSTILE_BODY = [
 
 
 def test_hostile_text_is_shown_as_text(live_server, page):
-    from translator.importer import save_page
+    from translator.text.importer import save_page
 
     from .conftest import page as journal_page
 

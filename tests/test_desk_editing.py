@@ -7,13 +7,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
-from translator import editing, memory, pipeline, publish
+from translator.editorial import editing, memory, publish
+from translator.translation import pipeline
 from translator.app import App
-from translator.editing import Via
-from translator.errors import ArticleNotFound, EditorialError, SentenceNotFound
-from translator.importer import save_page
-from translator.news import AuditAction, EditorialStatus, Origin, Status, previous_sentences, sentence_hash
-from translator.store import Store
+from translator.editorial.editing import Via
+from translator.core.errors import ArticleNotFound, EditorialError, SentenceNotFound
+from translator.text.importer import save_page
+from translator.core.news import AuditAction, EditorialStatus, Origin, Status, previous_sentences, sentence_hash
+from translator.store.database import Store
 
 from .conftest import FakeEngine, jst, page
 

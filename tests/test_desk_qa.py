@@ -7,8 +7,8 @@ import io
 import pytest
 
 from translator.app import App
-from translator.importer import save_page
-from translator.news import sentence_hash
+from translator.text.importer import save_page
+from translator.core.news import sentence_hash
 from translator.web import create_app
 
 from .conftest import FakeEngine, page
@@ -121,7 +121,7 @@ def test_glossary_changes_need_the_csrf_token_and_a_name(app):
 
 
 def test_an_upload_larger_than_an_input_page_is_refused_with_a_page(app):
-    from translator.cleaning import MAX_INPUT_BYTES
+    from translator.text.cleaning import MAX_INPUT_BYTES
 
     client, token = signed_in(app)
     huge = io.BytesIO(b"english,japanese,note\n" + b"a" * MAX_INPUT_BYTES)

@@ -4,7 +4,7 @@ import click
 import pytest
 
 from translator.cli import cli
-from translator.config import settings_table
+from translator.core.settings import settings_table
 
 from .conftest import REPO
 
@@ -12,7 +12,7 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
 def test_readme_settings_table_is_made_from_settings():
-    # To refresh: python -c "from translator.config import settings_table; print(settings_table())"
+    # To refresh: python -c "from translator.core.settings import settings_table; print(settings_table())"
     assert settings_table() in README
 
 

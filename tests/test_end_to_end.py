@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from translator.style import apply_news_style
+from translator.quality.style import apply_news_style
 
 from .conftest import REPO, SEED, jst, page_text
 

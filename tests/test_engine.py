@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models.recipe.synthetic import synthetic_pairs
-from translator.engine import ArgosEngine, Decoding, EngineOptions, _Model, argos_environment, length_batches
-from translator.errors import ConfigError, EngineError, PackageError
-from translator.news import Hypothesis
-from translator.packages import PackageInfo, install
-from translator.segment import rejoins, split_sentences
+from translator.translation.engine import ArgosEngine, Decoding, EngineOptions, _Model, argos_environment, length_batches
+from translator.core.errors import ConfigError, EngineError, PackageError
+from translator.core.news import Hypothesis
+from translator.translation.packages import PackageInfo, install
+from translator.text.segment import rejoins, split_sentences
 
 from .conftest import REPO, SEED
 
@@ -246,7 +246,7 @@ def test_home_folder_untouched(tiny_package: Path, tmp_path: Path):
     home = tmp_path / "home"
     script = (
         "import sys; from pathlib import Path;"
-        "from translator.engine import ArgosEngine; from translator.packages import install;"
+        "from translator.translation.engine import ArgosEngine; from translator.translation.packages import install;"
         "print(ArgosEngine(install(Path(sys.argv[1]), Path(sys.argv[2]))).translate(['The army met the police.'])[0].text)"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "ARGOS_"))}

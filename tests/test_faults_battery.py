@@ -4,7 +4,7 @@ import stat
 import sys
 import zipfile
 
-from translator.importer import parse_page
+from translator.text.importer import parse_page
 
 from .conftest import REPO
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from translator.errors import GlossaryError, GlossaryFormatError
-from translator.glossary import (
+from translator.core.errors import GlossaryError, GlossaryFormatError
+from translator.quality.glossary import (
     GlossaryEntry,
     find_terms,
     glossary_csv,

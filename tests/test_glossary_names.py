@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from translator.glossary import GlossaryEntry
+from translator.quality.glossary import GlossaryEntry
 
 from .conftest import REPO
 

@@ -8,13 +8,13 @@ import os
 import socket
 import time
 
-from translator.cleaning import MAX_INPUT_BYTES, Cleaned
-from translator.errors import InputTooLarge, NotUTF8Error, PageFormatError
-from translator.importer import Outcome, PageRepairs, import_paths, read_page, same_story, save_page
-from translator.journal import Repair, parse_page
-from translator.pipeline import run
-from translator.news import Status
-from translator.store import opened
+from translator.text.cleaning import MAX_INPUT_BYTES, Cleaned
+from translator.core.errors import InputTooLarge, NotUTF8Error, PageFormatError
+from translator.text.importer import Outcome, PageRepairs, import_paths, read_page, same_story, save_page
+from translator.text.journal import Repair, parse_page
+from translator.translation.pipeline import run
+from translator.core.news import Status
+from translator.store.database import opened
 
 from .conftest import SEED, FakeEngine, jst, page, page_text, subheading
 

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from translator.errors import PageFormatError
-from translator.cleaning import clean_line
-from translator.journal import JST, MAX_LINE_CHARS, MAX_LINES, Headline, Page, parse_page, render_article, render_page
-from translator.news import ArticleView, Block, BlockKind
+from translator.core.errors import PageFormatError
+from translator.text.cleaning import clean_line
+from translator.text.journal import JST, MAX_LINE_CHARS, MAX_LINES, Headline, Page, parse_page, render_article, render_page
+from translator.core.news import ArticleView, Block, BlockKind
 
 from .conftest import SEED
 

@@ -19,10 +19,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from translator import packages
+from translator.translation import packages
 from translator.cli import cli
-from translator.errors import BrokenPackageError, NoPackageError, PackageFolderError
-from translator.packages import MANIFEST, Broken
+from translator.core.errors import BrokenPackageError, NoPackageError, PackageFolderError
+from translator.translation.packages import MANIFEST, Broken
 
 from .conftest import make_archive, page_text, repack
 

@@ -9,21 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from translator.app import App
-from translator.errors import ConfigError
-from translator.importer import import_paths, save_page
-from translator.journal import parse_page
-from translator.news import Block, BlockKind
-from translator.style import apply_news_style
+from translator.core.errors import ConfigError
+from translator.text.importer import import_paths, save_page
+from translator.text.journal import parse_page
+from translator.core.news import Block, BlockKind
+from translator.quality.style import apply_news_style
 from translator.web import create_app
-from translator.web.pages import (
-    SIDEBAR_SIZE,
-    ArticlePage,
-    Entry,
-    fit_for_html,
-    japanese_time,
-    render_article,
-    route_rule,
-)
+from translator.site.pages import SIDEBAR_SIZE, ArticlePage, Entry, fit_for_html, japanese_time, render_article
+from translator.web.pages import route_rule
 
 from .conftest import SEED, SPAIN, page_text, parse_html
 
@@ -287,9 +280,9 @@ def test_a_served_page_reads_the_sidebars_the_whole_site_has(articles):
     # times (ordered by id) must give each page the sidebars and state of the full read.
     from tempfile import TemporaryDirectory
 
-    from translator import publish
-    from translator.importer import save_page
-    from translator.web import pages
+    from translator.editorial import publish
+    from translator.text.importer import save_page
+    from translator.site import pages
 
     from .conftest import FakeEngine, jst, page
 

@@ -7,13 +7,13 @@ import sys
 import pytest
 from sqlite_utils import Database
 
-from translator import pipeline
-from translator.errors import StoreError, TranslationUnavailable
-from translator.importer import import_paths, save_page
-from translator.journal import parse_page
-from translator.news import Hypothesis, Origin, SentencePair, Status, TranslatedSentence
-from translator.reading import article_view
-from translator.store import Store, opened
+from translator.translation import pipeline
+from translator.core.errors import StoreError, TranslationUnavailable
+from translator.text.importer import import_paths, save_page
+from translator.text.journal import parse_page
+from translator.core.news import Hypothesis, Origin, SentencePair, Status, TranslatedSentence
+from translator.site.reading import article_view
+from translator.store.database import Store, opened
 
 from .conftest import SEED, FakeEngine, jst, page
 

@@ -1,10 +1,11 @@
 """Links: decided by publication, not by the batch; once given, never changed."""
 
-from translator import pipeline, publish
-from translator.importer import import_paths, save_page
-from translator.journal import parse_page
-from translator.news import Status
-from translator.reading import article_view
+from translator.translation import pipeline
+from translator.editorial import publish
+from translator.text.importer import import_paths, save_page
+from translator.text.journal import parse_page
+from translator.core.news import Status
+from translator.site.reading import article_view
 
 from .conftest import SEED, FakeEngine, page
 

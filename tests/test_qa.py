@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from translator.errors import GlossaryFormatError
-from translator.glossary import GlossaryEntry, find_terms, read_glossary
-from translator.qa import (
+from translator.core.errors import GlossaryFormatError
+from translator.quality.glossary import GlossaryEntry, find_terms, read_glossary
+from translator.quality.checks import (
     Check,
     Flag,
     SentencePair,

@@ -12,10 +12,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from translator import qa_store
+from translator.editorial import rechecks
 from translator.app import App
 from translator.cli import cli
-from translator.news import Hypothesis, Origin
+from translator.core.news import Hypothesis, Origin
 
 from .conftest import REPO, SEED
 
@@ -50,7 +50,7 @@ def reviewed(store) -> dict[str, list[str]]:
         "update sentence_translations set text = ?, origin = ? where source = ?",
         ["この訴訟は, テロ組織との共謀容疑という新たな罪につながる可能性があると彼女は述べた。", Origin.EDITED.value, EDITED],
     )
-    qa_store.recheck(store, 1)
+    rechecks.recheck(store, 1)
     result = invoke("review", "1", "--width", "140")
     assert result.exit_code == 0
     blocks: dict[str, list[str]] = {}

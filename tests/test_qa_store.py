@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from translator import editing, pipeline, qa_store
-from translator.errors import GlossaryError, GlossaryFormatError, TermNotFound
-from translator.glossary import GlossaryEntry
-from translator.importer import save_page
-from translator.news import Hypothesis, Origin, sentence_hash
-from translator.qa_store import GlossaryImport, TermChange
+from translator.editorial import editing, rechecks
+from translator.translation import pipeline
+from translator.core.errors import GlossaryError, GlossaryFormatError, TermNotFound
+from translator.quality.glossary import GlossaryEntry
+from translator.text.importer import save_page
+from translator.core.news import Hypothesis, Origin, sentence_hash
+from translator.editorial.rechecks import GlossaryImport, TermChange
 
 from .conftest import REPO, page, subheading
 
@@ -62,61 +63,61 @@ def texts(store, article_id=1):
 
 
 def test_add_list_remove(store) -> None:
-    assert qa_store.add_term(store, " Rubio ", "ルビオ", "US secretary of state") == (
+    assert rechecks.add_term(store, " Rubio ", "ルビオ", "US secretary of state") == (
         GlossaryEntry("Rubio", "ルビオ", "US secretary of state"),
         TermChange.ADDED,
     )
-    assert qa_store.add_term(store, "rubio", "ルビオ", "")[1] == TermChange.UPDATED
-    assert qa_store.add_term(store, "rubio", " ルビオ ")[1] == TermChange.UNCHANGED
-    assert qa_store.add_term(store, "RUBIO", "ルビオ")[1] == TermChange.UPDATED  # capitals only: matched as written
-    qa_store.add_term(store, "rubio", "ルビオ")
-    qa_store.add_term(store, "Abe", "安倍")
-    assert qa_store.glossary(store) == [GlossaryEntry("Abe", "安倍"), GlossaryEntry("rubio", "ルビオ")]
-    assert qa_store.remove_term(store, "  RUBIO") == GlossaryEntry("rubio", "ルビオ")
+    assert rechecks.add_term(store, "rubio", "ルビオ", "")[1] == TermChange.UPDATED
+    assert rechecks.add_term(store, "rubio", " ルビオ ")[1] == TermChange.UNCHANGED
+    assert rechecks.add_term(store, "RUBIO", "ルビオ")[1] == TermChange.UPDATED  # capitals only: matched as written
+    rechecks.add_term(store, "rubio", "ルビオ")
+    rechecks.add_term(store, "Abe", "安倍")
+    assert rechecks.glossary(store) == [GlossaryEntry("Abe", "安倍"), GlossaryEntry("rubio", "ルビオ")]
+    assert rechecks.remove_term(store, "  RUBIO") == GlossaryEntry("rubio", "ルビオ")
     with pytest.raises(TermNotFound, match=r"^no glossary entry for 'Rubio'$"):
-        qa_store.remove_term(store, "Rubio")
+        rechecks.remove_term(store, "Rubio")
     with pytest.raises(GlossaryError, match="^english and japanese are both required$"):
-        qa_store.add_term(store, "Rubio", "")
-    assert qa_store.glossary(store) == [GlossaryEntry("Abe", "安倍")]
+        rechecks.add_term(store, "Rubio", "")
+    assert rechecks.glossary(store) == [GlossaryEntry("Abe", "安倍")]
 
 
 def test_import_and_export(store, tmp_path: Path) -> None:
-    qa_store.add_term(store, "Abe", "安倍")
-    qa_store.add_term(store, "Rubio", "ルビオー")
-    assert qa_store.import_glossary(store, SEED_GLOSSARY) == GlossaryImport(
+    rechecks.add_term(store, "Abe", "安倍")
+    rechecks.add_term(store, "Rubio", "ルビオー")
+    assert rechecks.import_glossary(store, SEED_GLOSSARY) == GlossaryImport(
         added=3, updated=1, unchanged=0, removed=0, articles_rechecked=0
     )
-    assert qa_store.import_glossary(store, SEED_GLOSSARY) == GlossaryImport(0, 0, 4, 0, 0)
-    assert [e.english for e in qa_store.glossary(store)] == [
+    assert rechecks.import_glossary(store, SEED_GLOSSARY) == GlossaryImport(0, 0, 4, 0, 0)
+    assert [e.english for e in rechecks.glossary(store)] == [
         "Abe", "Jalisco New Generation cartel", "Rubio", "Sheinbaum", "Sinaloa cartel",
     ]  # fmt: skip
-    assert qa_store.import_glossary(store, SEED_GLOSSARY, replace=True).removed == 1
+    assert rechecks.import_glossary(store, SEED_GLOSSARY, replace=True).removed == 1
     exported = tmp_path / "out.tbx"
-    exported.write_text(qa_store.export_glossary(store, "tbx")[0], encoding="utf-8")
-    assert qa_store.export_glossary(store, "csv")[0].splitlines()[1:] == [
+    exported.write_text(rechecks.export_glossary(store, "tbx")[0], encoding="utf-8")
+    assert rechecks.export_glossary(store, "csv")[0].splitlines()[1:] == [
         "Jalisco New Generation cartel,ハリスコ新世代カルテル,Mexican drug trafficking organization (Cártel de Jalisco Nueva Generación)",
         'Rubio,ルビオ,"Marco Rubio, US secretary of state"',
         'Sheinbaum,シェインバウム,"Claudia Sheinbaum, president of Mexico"',
         "Sinaloa cartel,シナロア・カルテル,Mexican drug trafficking organization (Cártel de Sinaloa)",
     ]
-    qa_store.remove_term(store, "Rubio")
-    assert qa_store.import_glossary(store, exported).added == 1
+    rechecks.remove_term(store, "Rubio")
+    assert rechecks.import_glossary(store, exported).added == 1
 
 
 def test_a_bad_file_changes_nothing(store, tmp_path: Path) -> None:
-    qa_store.add_term(store, "Abe", "安倍")
+    rechecks.add_term(store, "Abe", "安倍")
     bad = tmp_path / "bad.csv"
     bad.write_text("english,japanese\nRubio,ルビオ\nSheinbaum,\n", encoding="utf-8")
     with pytest.raises(GlossaryFormatError, match="bad.csv, line 3: english and japanese are both required"):
-        qa_store.import_glossary(store, bad, replace=True)
-    assert qa_store.glossary(store) == [GlossaryEntry("Abe", "安倍")]
+        rechecks.import_glossary(store, bad, replace=True)
+    assert rechecks.glossary(store) == [GlossaryEntry("Abe", "安倍")]
 
 
 # -- machine output, post-edited at save ----------------------------------------------------------
 
 
 def test_run_enforces_the_glossary_and_the_style(store, article) -> None:
-    qa_store.import_glossary(store, SEED_GLOSSARY)
+    rechecks.import_glossary(store, SEED_GLOSSARY)
     pipeline.run(store, lambda: DictEngine(MACHINE))
     assert texts(store) == [
         ("シェインバウム氏、米国の侵略を拒否", []),  # name enforced; a headline has no final 。
@@ -132,7 +133,7 @@ def test_run_enforces_the_glossary_and_the_style(store, article) -> None:
 def test_the_cache_is_post_edited_afresh(store, article) -> None:
     pipeline.run(store, lambda: DictEngine(MACHINE))  # no glossary yet
     assert texts(store)[2] == ("Rubio氏は同意した。", [("english_left", "warning")])
-    qa_store.add_term(store, "Rubio", "ルビオ")
+    rechecks.add_term(store, "Rubio", "ルビオ")
     assert texts(store)[2] == ("Rubio氏は同意した。", [("glossary", "error")])  # rechecked, not rewritten
     # A new article with the same sentence: from the cache, post-edited with today's glossary.
     save_page(store, page("Talks go on", ["Rubio agreed."]))
@@ -160,17 +161,17 @@ def test_glossary_changes_recheck_the_articles_they_touch(store, article) -> Non
     save_page(store, page("Talks go on", ["Sheinbaum met Rubio on Friday."]))
     pipeline.run(store, lambda: DictEngine(MACHINE))
     assert texts(store, 2) == [("協議は続く", []), ("シェインバウム氏は金曜日にルビオ氏と会った。", [])]
-    _, change = qa_store.add_term(store, "Friday", "金曜")
+    _, change = rechecks.add_term(store, "Friday", "金曜")
     assert change == TermChange.ADDED
     assert texts(store, 2)[1][1] == []  # 金曜日 holds 金曜
-    qa_store.add_term(store, "Sheinbaum", "シェインボーム")
+    rechecks.add_term(store, "Sheinbaum", "シェインボーム")
     assert texts(store, 1)[0][1] == [("glossary", "error")]
     assert texts(store, 2)[1][1] == [("glossary", "error")]
     # Article 1: two sentences name Sheinbaum, and Rubio is in Latin letters.
     assert [(a.id, a.errors, a.warnings) for a in store.articles("ja")] == [(2, 1, 0), (1, 2, 1)]
-    qa_store.remove_term(store, "sheinbaum")
+    rechecks.remove_term(store, "sheinbaum")
     assert texts(store, 2)[1][1] == []
-    summary = qa_store.import_glossary(store, SEED_GLOSSARY)
+    summary = rechecks.import_glossary(store, SEED_GLOSSARY)
     assert summary.articles_rechecked == 2  # both name Sheinbaum or Rubio
 
 
@@ -184,7 +185,7 @@ def test_recheck_after_an_edit_checks_its_style(store, article) -> None:
         "update sentence_translations set text = ?, origin = ? where source = ?",
         ["シャインバウム氏は 48万人が殺されたと述べた.", Origin.EDITED.value, EDITED],
     )
-    flags = qa_store.recheck(store, 1)
+    flags = rechecks.recheck(store, 1)
     assert [(f.check.value, f.message, f.ja_span) for f in flags[sentence_hash(EDITED)]] == [
         ("style", "style: no space next to Japanese: ' ' → ''", (9, 10)),
         ("style", "style: full-width Japanese punctuation: '.' → '。'", (23, 24)),
@@ -218,7 +219,7 @@ def test_an_edit_rechecks_to_the_flags_a_full_recheck_gives(store, article, edit
         editing.edit_sentence(store, 1, "ja", sentence_hash(english), japanese, "Aiko")
         after_edit = texts(store)
         assert japanese in [text for text, flags in after_edit]
-        qa_store.recheck(store, 1)
+        rechecks.recheck(store, 1)
         assert after_edit == texts(store)
 
 

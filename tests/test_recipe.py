@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from translator.engine import ArgosEngine, EngineOptions
-from translator.packages import install
+from translator.translation.engine import ArgosEngine, EngineOptions
+from translator.translation.packages import install
 
 from .conftest import RECIPE, REPO, SHARED_CORPUS, TINY_CONFIG, run_recipe
 

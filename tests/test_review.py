@@ -3,11 +3,11 @@ import wcwidth
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from translator.errors import TranslationUnavailable
-from translator.importer import save_page
-from translator.news import Hypothesis
-from translator.pipeline import run
-from translator.review import render_review, wrap
+from translator.core.errors import TranslationUnavailable
+from translator.text.importer import save_page
+from translator.core.news import Hypothesis
+from translator.translation.pipeline import run
+from translator.site.review import render_review, wrap
 
 from .conftest import page, subheading
 

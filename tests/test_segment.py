@@ -6,8 +6,8 @@ import sentencex
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from translator import segment
-from translator.segment import join_sentences, rejoins, split_long_sentence, split_sentences
+from translator.text import segment
+from translator.text.segment import join_sentences, rejoins, split_long_sentence, split_sentences
 
 DATA = Path(__file__).parent / "data"
 

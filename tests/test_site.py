@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from translator.cli import cli
-from translator.errors import SiteError
-from translator.importer import import_paths
-from translator.site import MANIFEST, RelativeUrls, export_site
+from translator.core.errors import SiteError
+from translator.text.importer import import_paths
+from translator.site.export import MANIFEST, RelativeUrls, export_site
 
 from .conftest import SEED, SPAIN, jst, page_text, parse_html, subheading
 
@@ -174,9 +174,9 @@ def test_another_sites_folder_is_refused_not_overwritten(bilingual_app, tmp_path
 
 
 def test_an_export_stopped_halfway_is_still_its_own_folder(bilingual_app, tmp_path, monkeypatch):
-    from translator import site
+    from translator.site import export as export_module
 
-    folder, render = tmp_path / "site", site._render
+    folder, render = tmp_path / "site", export_module._render
 
     def stopped_after_two_pages(*args):
         for n, page in enumerate(render(*args)):
@@ -184,7 +184,7 @@ def test_an_export_stopped_halfway_is_still_its_own_folder(bilingual_app, tmp_pa
                 raise KeyboardInterrupt
             yield page
 
-    monkeypatch.setattr(site, "_render", stopped_after_two_pages)
+    monkeypatch.setattr(export_module, "_render", stopped_after_two_pages)
     with pytest.raises(KeyboardInterrupt):
         export(bilingual_app, folder)
     assert len(list(folder.rglob("*.html"))) == 2

@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from translator import migrations
-from translator.errors import ArticleNotFound, StoreError
-from translator.importer import import_paths, save_page
-from translator.news import Origin, SentencePair, Status, sentence_hash
-from translator.store import Store, opened
+from translator.store.database import migrations
+from translator.core.errors import ArticleNotFound, StoreError
+from translator.text.importer import import_paths, save_page
+from translator.core.news import Origin, SentencePair, Status, sentence_hash
+from translator.store.database import Store, opened
 
 from .conftest import SEED, page
 

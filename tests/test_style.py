@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from translator.style import StyleIssue, StyleRule, apply_news_style, japanese_number, style_issues
+from translator.quality.style import StyleIssue, StyleRule, apply_news_style, japanese_number, style_issues
 
 
 @pytest.mark.parametrize(

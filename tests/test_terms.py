@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from translator.glossary import GlossaryEntry
-from translator.terms import enforce_terms, katakana_key, renderings, similarity, sound_key
+from translator.quality.glossary import GlossaryEntry
+from translator.quality.terms import enforce_terms, katakana_key, renderings, similarity, sound_key
 
 GLOSSARY = [
     GlossaryEntry("Sheinbaum", "シェインバウム"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from translator.app import App
-from translator.errors import ConfigError
+from translator.core.errors import ConfigError
 from translator.web import CSP, create_app
 from translator.web.server import check_binding, is_loopback
 

@@ -2,7 +2,7 @@
 
 from hypothesis import given, strategies as st
 
-from translator.wording import count, plural
+from translator.core.wording import count, plural
 
 
 def test_one_is_singular_and_every_other_number_is_plural():

@@ -16,13 +16,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
-from . import packages, pipeline, publish
-from .config import Config, resolve
-from .engine import ArgosEngine, Decoding, Engine, EngineOptions
-from .errors import PackageError, TranslateError
+from .translation import packages, pipeline
+from .editorial import publish
+from .core.settings import Config, resolve
+from .translation.engine import ArgosEngine, Decoding, Engine, EngineOptions
+from .core.errors import PackageError, TranslateError
+from .core.languages import SOURCE_LANG, TARGET_LANG
+from .core.news import PublishPolicy
 from .store import Store, opened
 
-SOURCE_LANG, TARGET_LANG = "en", "ja"
 
 EngineFactory = Callable[[Config], Engine]
 
@@ -124,7 +126,7 @@ class App:
         config = self.settings(**options)
 
         def publish_current() -> None:
-            if config.publish_policy == publish.PublishPolicy.CURRENT:
+            if config.publish_policy == PublishPolicy.CURRENT:
                 publish.publish_current(store, config.link_template, SOURCE_LANG, TARGET_LANG)
 
         with opened(config.db, create=False) as store:  # a run from the wrong folder must not look fine

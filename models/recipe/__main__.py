@@ -232,7 +232,7 @@ def step_evaluate(
 
     from .evaluate import evaluate
 
-    from translator.engine import Decoding
+    from translator.translation.engine import Decoding
 
     decodings = [Decoding()]
     if sweep:

@@ -13,8 +13,8 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from translator.engine import ArgosEngine, Decoding, EngineOptions
-from translator.packages import install
+from translator.translation.engine import ArgosEngine, Decoding, EngineOptions
+from translator.translation.packages import install
 
 
 def read_dev(path: Path) -> tuple[list[str], list[str]]:

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import click
 
-from .. import importer, reading, review
-from ..app import App, TARGET_LANG
-from ..cleaning import json_safe_dumps
-from ..wording import count
+from ..text import importer
+from ..site import reading, review
+from ..app import App
+from ..core.languages import TARGET_LANG
+from ..text.cleaning import json_safe_dumps
+from ..core.wording import count
 from .common import ARTICLE_ID, echo_safe, pass_app
 
 

@@ -10,10 +10,10 @@ from typing import Any, Callable, TypeVar
 import click
 
 from ..app import App
-from ..cleaning import terminal_safe
-from ..config import SETTING_BY_NAME
-from ..errors import TranslateError
-from ..pipeline import model_running
+from ..text.cleaning import terminal_safe
+from ..core.settings import SETTING_BY_NAME
+from ..core.errors import TranslateError
+from ..translation.pipeline import model_running
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import click
 
-from .. import pipeline
+from ..translation import pipeline
 from ..app import App
-from ..cleaning import read_text
-from ..wording import count, plural
+from ..text.cleaning import read_text
+from ..core.wording import count, plural
 from .common import ENGINE_SETTINGS, exit_interrupted, pass_app, setting_options
 
 

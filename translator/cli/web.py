@@ -7,10 +7,11 @@ from typing import Any
 
 import click
 
-from .. import site
-from ..app import SOURCE_LANG, App
+from ..site import export
+from ..app import App
+from ..core.languages import SOURCE_LANG
 from ..web.server import make_server
-from ..wording import count
+from ..core.wording import count
 from .common import pass_app, setting_options
 
 SERVE_SETTINGS = ("host", "port", "token")
@@ -56,8 +57,8 @@ def publish(app: App, out_dir: Path) -> None:
         translate publish site/
     """
     with app.store() as store:
-        report = site.export_site(store, out_dir)
+        report = export.export_site(store, out_dir)
     click.echo(
         f"{out_dir}: {count(len(report.written), 'file')} written, {len(report.removed)} removed, "
-        f"{report.unchanged} unchanged; open {out_dir / site.index_path(SOURCE_LANG)}"
+        f"{report.unchanged} unchanged; open {out_dir / export.index_path(SOURCE_LANG)}"
     )

@@ -25,8 +25,8 @@ import flask
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from ..app import App
-from ..cleaning import MAX_INPUT_BYTES
-from ..errors import ArticleNotFound, TranslateError, TranslationUnavailable
+from ..text.cleaning import MAX_INPUT_BYTES
+from ..core.errors import ArticleNotFound, TranslateError, TranslationUnavailable
 
 TOKEN_COOKIE = "translate_token"
 TOKEN_HEADER = "X-Translate-Token"

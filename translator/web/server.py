@@ -6,7 +6,7 @@ import ipaddress
 import socket
 
 from ..app import App
-from ..errors import ConfigError
+from ..core.errors import ConfigError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from .cleaning import terminal_safe
-from .errors import TranslationUnavailable
-from .journal import journal_time, render_article
-from .news import AlignedArticle, ArticleSummary, ArticleView, Block, Status
-from .segment import join_sentences
+from ..text.cleaning import terminal_safe
+from ..core.errors import TranslationUnavailable
+from ..text.journal import journal_time, render_article
+from ..core.news import AlignedArticle, ArticleSummary, ArticleView, Block, Status
+from ..text.segment import join_sentences
 
 
 def require_current(article: AlignedArticle) -> AlignedArticle:

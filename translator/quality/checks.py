@@ -66,52 +66,11 @@ from typing import NamedTuple
 
 import jaconv
 
+from ..core.news import Check, Flag, Severity
+
 from .glossary import GlossaryEntry, find_terms, latin_words
 from .style import style_issues
 from .terms import renderings
-
-
-class Check(str, Enum):
-    NUMBER = "number"
-    ENGLISH_LEFT = "english_left"
-    REPETITION = "repetition"
-    EMPTY = "empty"
-    TRUNCATED = "truncated"
-    LENGTH_RATIO = "length_ratio"
-    GLOSSARY = "glossary"
-    NAME_CONSISTENCY = "name_consistency"
-    STYLE = "style"
-
-
-class Severity(str, Enum):
-    ERROR = "error"  # the Japanese is wrong or incomplete: an editor must look
-    WARNING = "warning"  # likely a problem, sometimes deliberate
-
-
-@dataclass(frozen=True)
-class Flag:
-    """One finding. Spans are (start, end) character offsets into the English or the Japanese."""
-
-    check: Check
-    severity: Severity
-    message: str
-    en_span: tuple[int, int] | None = None
-    ja_span: tuple[int, int] | None = None
-
-    @property
-    def is_error(self) -> bool:
-        """An error-level finding: the sentence needs an editor's review before approval."""
-        return self.severity == Severity.ERROR
-
-    def as_json(self) -> dict:
-        """{"check", "severity", "message", "en_span", "ja_span"}; a span is [start, end] or null."""
-        return {
-            "check": self.check.value,
-            "severity": self.severity.value,
-            "message": self.message,
-            "en_span": list(self.en_span) if self.en_span else None,
-            "ja_span": list(self.ja_span) if self.ja_span else None,
-        }
 
 
 class SentencePair(NamedTuple):

@@ -25,10 +25,10 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from packaging.version import InvalidVersion, Version
-
-from .config import SETTING_BY_NAME
-from .errors import BrokenPackageError, NoPackageError, PackageError, PackageFolderError
+from ..core.settings import SETTING_BY_NAME
+from ..core.errors import BrokenPackageError, NoPackageError, PackageError, PackageFolderError
+from .engine import ArgosEngine, EngineOptions
+from .formats import PackageInfo
 
 # In each installed package: {path in the package: [size, CRC-32]}, from its archive's listing.
 MANIFEST = ".manifest.json"
@@ -39,27 +39,6 @@ TEST_SENTENCE = "The talks ended on Friday."
 # Errors zipfile raises for damaged member data (CRC, truncated or bad deflate stream, unknown
 # compression, encryption); the zipfile module documents BadZipFile, the others come from its reader.
 _DAMAGED_ARCHIVE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
-
-
-@dataclass(frozen=True)
-class PackageInfo:
-    name: str  # the installed folder's name, e.g. translate-en_ja-1_1
-    path: Path
-    from_code: str
-    to_code: str
-    package_version: str
-    metadata: dict
-
-    @property
-    def pair(self) -> str:
-        return f"{self.from_code}→{self.to_code}"
-
-    @property
-    def sort_version(self) -> Version:
-        try:
-            return Version(self.package_version)
-        except InvalidVersion:
-            return Version("0")
 
 
 @dataclass(frozen=True)
@@ -173,9 +152,6 @@ def verify(info: PackageInfo, source: Path | None = None) -> None:
 
     :raises BrokenPackageError: when loading or translating fails, or gives an empty translation.
     """
-    # engine.py imports PackageInfo from this module, so the engine is imported here, when used.
-    from .engine import ArgosEngine, EngineOptions
-
     source = source or info.path
     try:
         [result] = ArgosEngine(info, EngineOptions(threads=1)).translate([TEST_SENTENCE])

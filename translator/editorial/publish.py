@@ -17,23 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from enum import StrEnum
 from typing import NamedTuple
 
-from .news import Status
-from .store import Store
-
-
-class PublishPolicy(StrEnum):
-    """When a translation is published (setting `publish_policy`, TRANSLATE_PUBLISH_POLICY).
-
-    CURRENT: as soon as it is current, shown as a machine translation not yet
-    reviewed until an editor approves it. APPROVED: only when an editor
-    publishes it in the desk, after approving it.
-    """
-
-    CURRENT = "current"
-    APPROVED = "approved"
+from ..core.news import Status
+from ..store import Store
 
 
 @dataclass(frozen=True)

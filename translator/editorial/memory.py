@@ -15,8 +15,8 @@ from typing import Iterable
 
 from rapidfuzz import fuzz, process, utils
 
-from .news import sentence_hash
-from .store import Store
+from ..core.news import sentence_hash
+from ..store import Store
 
 # Below this similarity (0-100) a memory entry is more distraction than help;
 # translation tools commonly start fuzzy matches at 70-75 %.

@@ -23,7 +23,7 @@ The batch only translates: publishing is publish.py's.
 
 Machine output is post-edited before it is saved (`post_edit`: the glossary's
 renderings, then Japanese news style, headlines as headlines) and checked
-(qa_store.recheck), in the article's transaction. The MT cache keeps the
+(rechecks.recheck), in the article's transaction. The MT cache keeps the
 engine's own output, so a cached sentence is post-edited afresh, with the
 glossary of the day and as the block it is in now. The translation memory's
 approved text is saved as the editors approved it.
@@ -42,15 +42,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Iterator, Sequence, TypeVar
 
-from . import memory, qa_store
+from ..editorial import memory, rechecks
 from .engine import Engine, safer_of, steps_of
-from .errors import StoreError
-from .glossary import GlossaryEntry
-from .news import Block, BlockKind, Hypothesis, Origin, TranslatedSentence, incomplete
-from .segment import join_sentences, split_sentences
-from .store import LEASE_SECONDS, Store
-from .style import apply_news_style
-from .terms import enforce_terms
+from ..core.errors import StoreError
+from ..quality.glossary import GlossaryEntry
+from ..core.news import Block, BlockKind, Hypothesis, Origin, TranslatedSentence, incomplete
+from ..text.segment import join_sentences, split_sentences
+from ..store import LEASE_SECONDS, Store
+from ..quality.style import apply_news_style
+from ..quality.terms import enforce_terms
 
 T = TypeVar("T")
 
@@ -204,7 +204,7 @@ class _Run:
         sources = list(
             dict.fromkeys(text for _, blocks in articles.values() for block in blocks for text in block.sentences)
         )
-        glossary = qa_store.glossary(store)  # per chunk: the desk may change it during a run
+        glossary = rechecks.glossary(store)  # per chunk: the desk may change it during a run
         # The translation memory's approved text first, then the MT cache, then the model.
         remembered = memory.exact(store, set(sources), lang)
         self.report.remembered += len(remembered)
@@ -275,7 +275,7 @@ class _Run:
                 owner=self.owner,
             )
             if saved:
-                qa_store.recheck(self.store, article_id, self.lang, list(glossary))
+                rechecks.recheck(self.store, article_id, self.lang, list(glossary))
         if not saved:
             self.report.lost += 1
             return

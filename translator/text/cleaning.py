@@ -29,7 +29,7 @@ from typing import Any, BinaryIO, Callable
 
 import ftfy
 
-from .errors import InputTooLarge, NotUTF8Error
+from ..core.errors import InputTooLarge, NotUTF8Error
 
 # The most one input (a page file, `translate text`'s file or standard input) may hold,
 # in bytes. The sample page is 8 KB and a long wire story under 100 KB; 4 MiB is forty

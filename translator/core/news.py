@@ -14,11 +14,8 @@ from __future__ import annotations
 import difflib
 import hashlib
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import TYPE_CHECKING, Sequence
-
-if TYPE_CHECKING:
-    from .qa import Flag
+from enum import Enum, StrEnum
+from typing import Sequence
 
 
 class BlockKind(StrEnum):
@@ -76,6 +73,64 @@ class Origin(StrEnum):
     CACHED = "cached"  # the same package's earlier output for the same English (MT cache)
     EDITED = "edited"  # an editor's text (the desk writes these)
     MEMORY = "memory"  # an approved human translation reused from the translation memory
+
+
+class PublishPolicy(StrEnum):
+    """When a translation is published (setting `publish_policy`, TRANSLATE_PUBLISH_POLICY).
+
+    CURRENT: as soon as it is current, shown as a machine translation not yet
+    reviewed until an editor approves it. APPROVED: only when an editor
+    publishes it in the desk, after approving it.
+    """
+
+    CURRENT = "current"
+    APPROVED = "approved"
+
+
+# QA findings (quality/checks.py finds them, the store keeps them) ----------------------------
+
+
+class Check(str, Enum):
+    NUMBER = "number"
+    ENGLISH_LEFT = "english_left"
+    REPETITION = "repetition"
+    EMPTY = "empty"
+    TRUNCATED = "truncated"
+    LENGTH_RATIO = "length_ratio"
+    GLOSSARY = "glossary"
+    NAME_CONSISTENCY = "name_consistency"
+    STYLE = "style"
+
+
+class Severity(str, Enum):
+    ERROR = "error"  # the Japanese is wrong or incomplete: an editor must look
+    WARNING = "warning"  # likely a problem, sometimes deliberate
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One finding. Spans are (start, end) character offsets into the English or the Japanese."""
+
+    check: Check
+    severity: Severity
+    message: str
+    en_span: tuple[int, int] | None = None
+    ja_span: tuple[int, int] | None = None
+
+    @property
+    def is_error(self) -> bool:
+        """An error-level finding: the sentence needs an editor's review before approval."""
+        return self.severity == Severity.ERROR
+
+    def as_json(self) -> dict:
+        """{"check", "severity", "message", "en_span", "ja_span"}; a span is [start, end] or null."""
+        return {
+            "check": self.check.value,
+            "severity": self.severity.value,
+            "message": self.message,
+            "en_span": list(self.en_span) if self.en_span else None,
+            "ja_span": list(self.ja_span) if self.ja_span else None,
+        }
 
 
 @dataclass(frozen=True)

@@ -34,14 +34,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from .app import SOURCE_LANG, TARGET_LANG
-from .errors import SiteError
-from .store import Store
-from .web import pages
+from ..core.languages import SOURCE_LANG, TARGET_LANG
+from ..core.errors import SiteError
+from ..store import Store
+from . import pages
 
 MANIFEST = ".translate-site.json"
 STYLESHEET = "static/pages.css"
-_STATIC = Path(pages.__file__).parent / "static"
+_STATIC = pages.STATIC
 _TEMPLATES = Path(pages.__file__).parent / "templates" / "pages"
 
 

@@ -20,11 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Protocol, Sequence
 
-from . import config
-from .errors import ConfigError, EngineError, PackageError
-from .news import Hypothesis
-from .packages import PackageInfo
-from .segment import join_sentences, split_long_sentence
+from ..core.errors import ConfigError, EngineError, PackageError
+from ..core.news import Hypothesis
+from .formats import PackageInfo
+from ..text.segment import join_sentences, split_long_sentence
 
 
 class Engine(Protocol):
@@ -100,7 +99,7 @@ class Decoding:
     penalty also weighs on the particles every Japanese sentence repeats.
     """
 
-    beam_size: int = config.default("beam_size")
+    beam_size: int = 4
     length_penalty: float = 1.0
     no_repeat_ngram_size: int = 0
     repetition_penalty: float = 1.2
@@ -141,10 +140,10 @@ class EngineOptions:
     cut input past 1,024 tokens without a word (its default max_input_length).
     """
 
-    device: str = config.default("device")
-    threads: int = config.default("threads")
-    compute_type: str = config.default("compute_type")
-    batch_tokens: int = config.default("batch_tokens")
+    device: str = "cpu"
+    threads: int = 0
+    compute_type: str = "default"
+    batch_tokens: int = 2048
     decoding: Decoding = field(default_factory=Decoding)
     max_source_tokens: int = 200
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from .errors import ConfigError
+from .news import PublishPolicy
 
 
 def _at_least(name: str, minimum: int) -> Callable[[str], int]:
@@ -58,8 +59,6 @@ def _port(value: str) -> int:
 
 
 def _publish_policy(value: str) -> str:
-    from .publish import PublishPolicy  # the policy is publish.py's; imported here only when parsed
-
     if value not in set(PublishPolicy):
         raise ConfigError(f"publish policy must be {' or '.join(PublishPolicy)}, not {value!r}")
     return value

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import GlossaryError, GlossaryFormatError
+from ..core.errors import GlossaryError, GlossaryFormatError
 
 COLUMNS = ("english", "japanese", "note")
 

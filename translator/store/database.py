@@ -26,10 +26,10 @@ from typing import Iterable, Iterator, Mapping, Sequence
 from sqlite_utils import Database
 
 from . import migrations
-from .cleaning import Cleaned
-from .errors import ArticleNotFound, StoreError
-from .qa import Check, Flag, Severity
-from .news import (
+from ..text.cleaning import Cleaned
+from ..core.errors import ArticleNotFound, StoreError
+from ..core.news import Check, Flag, Severity
+from ..core.news import (
     AlignedArticle,
     AlignedBlock,
     Approval,

@@ -25,8 +25,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
 from .cleaning import Cleaned, clean_line
-from .errors import PageFormatError
-from .news import ArticleView, Block, BlockKind
+from ..core.errors import PageFormatError
+from ..core.news import ArticleView, Block, BlockKind
 
 JST = timezone(timedelta(hours=9), "JST")
 

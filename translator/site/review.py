@@ -23,10 +23,10 @@ from itertools import zip_longest
 
 import wcwidth
 
-from .cleaning import terminal_safe
-from .journal import journal_time
-from .news import AlignedArticle, BlockKind
-from .qa import Check
+from ..text.cleaning import terminal_safe
+from ..text.journal import journal_time
+from ..core.news import AlignedArticle, BlockKind
+from ..core.news import Check
 from .reading import require_current
 
 SEPARATOR = " │ "

@@ -1,6 +1,6 @@
 """QA in the store: the desk's glossary, and the flags of every saved translation, kept in step.
 
-Flags are what `qa.check_article` and `qa.style_flags` find in a translation,
+Flags are what `checks.check_article` and `checks.style_flags` find in a translation,
 stored per sentence (by the hash of its English) with the translation. They
 are computed again, in the same transaction as the change:
 
@@ -26,9 +26,9 @@ from datetime import datetime, timezone
 from enum import StrEnum
 from pathlib import Path
 
-from . import qa
-from .errors import TermNotFound
-from .glossary import (
+from ..quality import checks
+from ..core.errors import TermNotFound
+from ..quality.glossary import (
     GlossaryEntry,
     glossary_csv,
     glossary_tbx,
@@ -38,8 +38,8 @@ from .glossary import (
     term_key,
     terms_pattern,
 )
-from .store import Store
-from .wording import count
+from ..store import Store
+from ..core.wording import count
 
 FORMATS = ("csv", "tbx")
 
@@ -182,11 +182,11 @@ def recheck(
     lang: str = "ja",
     entries: list[GlossaryEntry] | None = None,
     changed: Collection[str] | None = None,
-) -> dict[str, tuple[qa.Flag, ...]]:
+) -> dict[str, tuple[checks.Flag, ...]]:
     """Compute and store the QA flags of the article's translation into `lang`; return them by sentence hash.
 
-    Every sentence that has a translation is checked (qa.check_article with the
-    glossary, `entries` or the stored one, then qa.style_flags); headlines and
+    Every sentence that has a translation is checked (checks.check_article with the
+    glossary, `entries` or the stored one, then checks.style_flags); headlines and
     subheadings as headlines. A sentence that occurs twice is checked once.
     `changed`: the hashes of the only sentences whose Japanese changed since the
     last recheck (an editor's edit): the others keep their stored sentence and
@@ -207,22 +207,22 @@ def recheck(
             if pair.target is not None
         ]
         kept = {
-            i: [f for f in pair.flags if f.check not in (qa.Check.NAME_CONSISTENCY, qa.Check.STYLE)]
+            i: [f for f in pair.flags if f.check not in (checks.Check.NAME_CONSISTENCY, checks.Check.STYLE)]
             for i, (headline, pair) in enumerate(pairs)
             if changed is not None and pair.source_hash not in changed
         }
-        checked = qa.check_article(
-            [qa.SentencePair(p.source, p.target or "", bool(p.truncated), headline) for headline, p in pairs],
+        checked = checks.check_article(
+            [checks.SentencePair(p.source, p.target or "", bool(p.truncated), headline) for headline, p in pairs],
             entries,
             kept,
         )
-        flags: dict[str, tuple[qa.Flag, ...]] = {}
+        flags: dict[str, tuple[checks.Flag, ...]] = {}
         for i, ((headline, pair), found) in enumerate(zip(pairs, checked)):
             if pair.source_hash not in flags:
                 if i in kept:
-                    style = [f for f in pair.flags if f.check is qa.Check.STYLE]
+                    style = [f for f in pair.flags if f.check is checks.Check.STYLE]
                 else:
-                    style = qa.style_flags(pair.target or "", is_headline=headline)
+                    style = checks.style_flags(pair.target or "", is_headline=headline)
                 flags[pair.source_hash] = tuple(found + style)
         store.save_flags(article_id, lang, flags)
     return flags

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from .news import sentence_hash
+from ..core.news import sentence_hash
 
 migrations = Migrations("translate")
 

@@ -14,7 +14,7 @@ The rules:
   Any edit marks the sentence reviewed and withdraws the article's approval:
   approval is of a text, and the text changed.
   The article's QA flags are checked again in the same transaction
-  (qa_store.recheck: style, numbers, names across the article).
+  (rechecks.recheck: style, numbers, names across the article).
 - The editors' work is based on one version of the English (article_reviews.
   base_hash): the one they first worked on, then the one they last approved.
   While the English differs from it, the article is stale, and its changed
@@ -34,12 +34,12 @@ import unicodedata
 from datetime import datetime, timezone
 from enum import StrEnum
 
-from . import memory, qa_store
-from .errors import ArticleNotFound, EditorialError, SentenceNotFound
-from .news import AlignedArticle, AuditAction, Origin, Status
+from . import memory, rechecks
+from ..core.errors import ArticleNotFound, EditorialError, SentenceNotFound
+from ..core.news import AlignedArticle, AuditAction, Origin, Status
 from .publish import publication, publish_article, withdraw
-from .store import Store
-from .wording import count
+from ..store import Store
+from ..core.wording import count
 
 EDITOR_NAME_MAX = 60
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
@@ -201,7 +201,7 @@ def edit_sentence(
                 store, article_id, lang, editor, AuditAction.EDIT, content_hash, at,
                 via=via, source_hash=source_hash, before=before, after=text,
             )
-            qa_store.recheck(store, article_id, lang, changed={source_hash})
+            rechecks.recheck(store, article_id, lang, changed={source_hash})
         elif newly_reviewed:
             _audit(store, article_id, lang, editor, AuditAction.REVIEW, content_hash, at, source_hash=source_hash)
     return changed

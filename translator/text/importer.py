@@ -41,12 +41,12 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from .cleaning import read_text
-from .errors import PageFormatError, TranslateError
+from ..core.errors import PageFormatError, TranslateError
 from .journal import Page, Repair, content_hash, parse_page
-from .news import Article, Block, BlockKind
+from ..core.news import Article, Block, BlockKind
 from .segment import split_sentences
-from .store import Store
-from .wording import plural
+from ..store import Store
+from ..core.wording import plural
 
 PAGE_SUFFIX = ".txt"
 

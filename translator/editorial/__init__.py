@@ -1,0 +1,1 @@
+"""The editorial workflow: edits, reviews, approval, publication, the translation memory and the desk's glossary."""
