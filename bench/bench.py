@@ -87,7 +87,7 @@ def peak_mib() -> float:
 
 def worker_sentences(db: Path) -> dict[int, list[tuple[str, list[str]]]]:
     """Per article, its segments as (kind, sentences) from the pipeline's own store."""
-    from translator.store.database import Store
+    from translator.store import Store
 
     store = Store.open(db)
     articles = {}

@@ -35,7 +35,7 @@ from translator.editorial import editing
 from translator.app import App
 from translator.text.journal import JST
 from translator.core.news import Block, BlockKind, Hypothesis, Origin, TranslatedSentence, sentence_hash
-from translator.store.database import Store
+from translator.store import Store
 from translator.web import create_app
 
 BUDGET_MS = {"page": 100.0, "save": 50.0}

@@ -34,7 +34,7 @@ from translator.text.importer import article_blocks
 from translator.text.journal import content_hash, parse_page
 from translator.core.news import Block, BlockKind, Hypothesis, Origin, TranslatedSentence
 from translator.site.export import export_site
-from translator.store.database import Store
+from translator.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "000_17be0e9bcba96c5a.txt"

@@ -34,7 +34,6 @@ import argparse
 import importlib.util
 import multiprocessing
 import re
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path

@@ -19,7 +19,7 @@ from models.recipe.synthetic import write_synthetic_corpus
 from translator.core import settings
 from translator.text.journal import JST, Headline, Page, render_page
 from translator.core.news import Block, BlockKind, Hypothesis
-from translator.store.database import Store
+from translator.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "000_17be0e9bcba96c5a.txt"

@@ -2,7 +2,6 @@
 
 import csv
 import math
-import sys
 from collections import Counter
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 from translator.text.importer import page_files, read_page
 from translator.text.journal import parse_page
 
-from .conftest import REPO, SEED
+from .conftest import SEED
 
 from bench import bench
 

@@ -13,7 +13,7 @@ from translator.app import App
 from translator.text.cleaning import Cleaned
 from translator.cli import cli
 from translator.core.news import Status
-from translator.store.database import Store
+from translator.store import Store
 
 from .conftest import FakeEngine
 

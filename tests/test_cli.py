@@ -16,9 +16,9 @@ from translator.cli import cli
 from translator.core.errors import EngineError
 from translator.text.importer import article_blocks
 from translator.translation.pipeline import post_edit
-from translator.store.database import Store
+from translator.store import Store
 
-from .conftest import SEED, FakeEngine, jst, make_archive, page
+from .conftest import SEED, FakeEngine, jst, page
 
 TWO_SEED_SENTENCES = [
     "Mexico adjusting strategy",

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from translator.store.database import migrations
+from translator.store import migrations
 
 from .conftest import REPO, jst, page_text
 

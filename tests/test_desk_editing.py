@@ -14,7 +14,7 @@ from translator.editorial.editing import Via
 from translator.core.errors import ArticleNotFound, EditorialError, SentenceNotFound
 from translator.text.importer import save_page
 from translator.core.news import AuditAction, EditorialStatus, Origin, Status, previous_sentences, sentence_hash
-from translator.store.database import Store
+from translator.store import Store
 
 from .conftest import FakeEngine, jst, page
 
@@ -201,8 +201,8 @@ def test_publish_needs_approval_and_unpublish_keeps_the_link(article):
     withdrawn = article.aligned_article(1, "ja")
     assert withdrawn.links == {"en": "/articles/1/en"}
     assert withdrawn.editorial_status == EditorialStatus.APPROVED
-    found = publish.publication(article, 1, "ja")
-    assert (found.url, found.live) == ("/articles/1/ja", False)
+    found = article.publication(1, "ja")
+    assert (found.url, found.withdrawn_at is None) == ("/articles/1/ja", False)
     assert publish.publish_current(article, "/elsewhere/{id}") == []  # a withdrawn one stays withdrawn
     editing.publish(article, 1, "ja", "Hanako", template="/elsewhere/{id}")
     assert article.aligned_article(1, "ja").links["ja"] == "/articles/1/ja"  # a link never changes
@@ -225,10 +225,10 @@ def test_the_publish_policy_decides_what_a_run_publishes(monkeypatch, policy, li
 
 def test_approved_edits_become_memory_that_runs_reuse(article):
     editing.edit_sentence(article, 1, "ja", h("Three stayed."), "三人が残った。", "Hanako")
-    assert memory.exact(article, ["Three stayed."], "ja") == {}  # not approved yet
+    assert article.memory_exact(["Three stayed."], "ja") == {}  # not approved yet
     confirm_errors(article)
     editing.approve(article, 1, "ja", "Hanako")
-    assert memory.exact(article, ["Three stayed.", "One came."], "ja") == {"Three stayed.": "三人が残った。"}
+    assert article.memory_exact(["Three stayed.", "One came."], "ja") == {"Three stayed.": "三人が残った。"}
     save_page(article, page("Later", ["Three stayed. Five fled."], published=jst(2025, 2, 22, 9, 0)))
     engine = FakeEngine()
     report = run(article, engine)
@@ -239,7 +239,7 @@ def test_approved_edits_become_memory_that_runs_reuse(article):
 
 
 def test_similar_sentences_are_offered_with_a_score(article):
-    memory.remember(article, "ja", [("The talks ended on Friday.", "協議は金曜に終わった。"), ("Rain fell.", "雨が降った。")],
+    article.remember("ja", [("The talks ended on Friday.", "協議は金曜に終わった。"), ("Rain fell.", "雨が降った。")],
                     editor="Hanako", article_id=1, at="2025-02-21T09:00:00+00:00")
     [match] = memory.similar(article, "The talks ended on Thursday.", "ja")
     assert (match.source, match.text, match.editor) == ("The talks ended on Friday.", "協議は金曜に終わった。", "Hanako")
@@ -326,18 +326,18 @@ def test_the_pages_follow_the_desk(monkeypatch):
     app.translate_pending()
     client = create_app(app).test_client()
     with app.store() as store:
-        assert publish.live_translations(store, "ja") == {}
+        assert store.live_translations("ja") == {}
         assert client.get("/articles/1/ja").status_code == 404
         confirm_errors(store)
         editing.approve(store, 1, "ja", "Hanako")
         editing.publish(store, 1, "ja", "Hanako", template=TEMPLATE)
-        assert publish.live_translations(store, "ja") == {1: True}
+        assert store.live_translations("ja") == {1: True}
         assert client.get("/articles/1/ja").status_code == 200
         editing.edit_sentence(store, 1, "ja", h("One came."), "一人来た。", "Taro")
-        assert publish.live_translations(store, "ja", 1) == {1: False}  # live, no longer approved as it is
+        assert store.live_translations("ja", 1) == {1: False}  # live, no longer approved as it is
         assert "一人来た。" in client.get("/articles/1/ja").text
         editing.unpublish(store, 1, "ja", "Taro")
-        assert publish.live_translations(store, "ja") == {}
+        assert store.live_translations("ja") == {}
         english = client.get("/articles/1/en").text
         assert "Japanese Translation in Preparation" in english
         assert client.get("/articles/1/ja").status_code == 404

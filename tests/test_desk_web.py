@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from translator.editorial import editing, rechecks
+from translator.editorial import editing, terminology
 from translator.app import App
 from translator.text.importer import save_page
 from translator.core.news import EditorialStatus, sentence_hash
@@ -235,7 +235,7 @@ def test_alternatives_load_the_engine_once_per_server(app):
 
 def test_alternatives_are_post_edited_as_the_batch_saves_its_output(app):
     with app.store() as store:
-        rechecks.add_term(store, "Talks", "協議")
+        terminology.add_term(store, "Talks", "協議")
     client, _ = signed_in(app)
     response = client.get(f"/desk/articles/1/sentences/{sentence_hash('Talks end')}?row=1")
     assert texts(response.text, "text")[:2] == ["<訳>協議end", "<訳2>協議end"]  # the glossary, then news style (no space before Latin)

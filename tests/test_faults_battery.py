@@ -1,12 +1,10 @@
 """The fault battery's own pieces: its pages are real pages, its broken packages are broken as named."""
 
 import stat
-import sys
 import zipfile
 
 from translator.text.importer import parse_page
 
-from .conftest import REPO
 
 from bench import faults
 

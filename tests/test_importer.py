@@ -14,7 +14,7 @@ from translator.text.importer import Outcome, PageRepairs, import_paths, read_pa
 from translator.text.journal import Repair, parse_page
 from translator.translation.pipeline import run
 from translator.core.news import Status
-from translator.store.database import opened
+from translator.store import opened
 
 from .conftest import SEED, FakeEngine, jst, page, page_text, subheading
 

@@ -13,7 +13,7 @@ from translator.text.importer import import_paths, save_page
 from translator.text.journal import parse_page
 from translator.core.news import Hypothesis, Origin, SentencePair, Status, TranslatedSentence
 from translator.site.reading import article_view
-from translator.store.database import Store, opened
+from translator.store import Store, opened
 
 from .conftest import SEED, FakeEngine, jst, page
 

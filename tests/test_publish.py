@@ -42,11 +42,18 @@ def test_a_link_never_changes(store):
     assert store.aligned_article(1, "ja").links == {"ja": "/articles/1/ja", "en": "/articles/1/en"}
 
 
-def test_the_english_keeps_its_link_while_the_japanese_is_stale(store):
+def test_the_english_links_to_the_japanese_only_while_it_is_live(store):
+    """One definition of a live page (the view live_pages): while the Japanese is stale its page
+    is not live (the server answers 404, "in preparation"), so `show --lang en` prints no link;
+    once translated again the same link comes back."""
     import_paths(store, [SEED])
     pipeline.run(store, FakeEngine)
     publish.publish_current(store, TEMPLATE)
     save_page(store, parse_page(SEED.read_text(encoding="utf-8").replace("Thursday", "Friday")))
     article = store.aligned_article(1, "ja")
     assert article.status == Status.STALE
-    assert article_view(article, "en").link == "/articles/1/ja"
+    assert article_view(article, "en").link is None
+    assert store.live_translations("ja", 1) == {}
+    pipeline.run(store, FakeEngine)
+    assert article_view(store.aligned_article(1, "ja"), "en").link == "/articles/1/ja"
+    assert store.live_translations("ja", 1) == {1: False}

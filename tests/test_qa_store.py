@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from translator.editorial import editing, rechecks
+from translator.editorial import editing, terminology, rechecks
 from translator.translation import pipeline
 from translator.core.errors import GlossaryError, GlossaryFormatError, TermNotFound
 from translator.quality.glossary import GlossaryEntry
 from translator.text.importer import save_page
 from translator.core.news import Hypothesis, Origin, sentence_hash
-from translator.editorial.rechecks import GlossaryImport, TermChange
+from translator.editorial.terminology import GlossaryImport, TermChange
 
 from .conftest import REPO, page, subheading
 
@@ -63,61 +63,61 @@ def texts(store, article_id=1):
 
 
 def test_add_list_remove(store) -> None:
-    assert rechecks.add_term(store, " Rubio ", "ルビオ", "US secretary of state") == (
+    assert terminology.add_term(store, " Rubio ", "ルビオ", "US secretary of state") == (
         GlossaryEntry("Rubio", "ルビオ", "US secretary of state"),
         TermChange.ADDED,
     )
-    assert rechecks.add_term(store, "rubio", "ルビオ", "")[1] == TermChange.UPDATED
-    assert rechecks.add_term(store, "rubio", " ルビオ ")[1] == TermChange.UNCHANGED
-    assert rechecks.add_term(store, "RUBIO", "ルビオ")[1] == TermChange.UPDATED  # capitals only: matched as written
-    rechecks.add_term(store, "rubio", "ルビオ")
-    rechecks.add_term(store, "Abe", "安倍")
-    assert rechecks.glossary(store) == [GlossaryEntry("Abe", "安倍"), GlossaryEntry("rubio", "ルビオ")]
-    assert rechecks.remove_term(store, "  RUBIO") == GlossaryEntry("rubio", "ルビオ")
+    assert terminology.add_term(store, "rubio", "ルビオ", "")[1] == TermChange.UPDATED
+    assert terminology.add_term(store, "rubio", " ルビオ ")[1] == TermChange.UNCHANGED
+    assert terminology.add_term(store, "RUBIO", "ルビオ")[1] == TermChange.UPDATED  # capitals only: matched as written
+    terminology.add_term(store, "rubio", "ルビオ")
+    terminology.add_term(store, "Abe", "安倍")
+    assert store.glossary() == [GlossaryEntry("Abe", "安倍"), GlossaryEntry("rubio", "ルビオ")]
+    assert terminology.remove_term(store, "  RUBIO") == GlossaryEntry("rubio", "ルビオ")
     with pytest.raises(TermNotFound, match=r"^no glossary entry for 'Rubio'$"):
-        rechecks.remove_term(store, "Rubio")
+        terminology.remove_term(store, "Rubio")
     with pytest.raises(GlossaryError, match="^english and japanese are both required$"):
-        rechecks.add_term(store, "Rubio", "")
-    assert rechecks.glossary(store) == [GlossaryEntry("Abe", "安倍")]
+        terminology.add_term(store, "Rubio", "")
+    assert store.glossary() == [GlossaryEntry("Abe", "安倍")]
 
 
 def test_import_and_export(store, tmp_path: Path) -> None:
-    rechecks.add_term(store, "Abe", "安倍")
-    rechecks.add_term(store, "Rubio", "ルビオー")
-    assert rechecks.import_glossary(store, SEED_GLOSSARY) == GlossaryImport(
+    terminology.add_term(store, "Abe", "安倍")
+    terminology.add_term(store, "Rubio", "ルビオー")
+    assert terminology.import_glossary(store, SEED_GLOSSARY) == GlossaryImport(
         added=3, updated=1, unchanged=0, removed=0, articles_rechecked=0
     )
-    assert rechecks.import_glossary(store, SEED_GLOSSARY) == GlossaryImport(0, 0, 4, 0, 0)
-    assert [e.english for e in rechecks.glossary(store)] == [
+    assert terminology.import_glossary(store, SEED_GLOSSARY) == GlossaryImport(0, 0, 4, 0, 0)
+    assert [e.english for e in store.glossary()] == [
         "Abe", "Jalisco New Generation cartel", "Rubio", "Sheinbaum", "Sinaloa cartel",
     ]  # fmt: skip
-    assert rechecks.import_glossary(store, SEED_GLOSSARY, replace=True).removed == 1
+    assert terminology.import_glossary(store, SEED_GLOSSARY, replace=True).removed == 1
     exported = tmp_path / "out.tbx"
-    exported.write_text(rechecks.export_glossary(store, "tbx")[0], encoding="utf-8")
-    assert rechecks.export_glossary(store, "csv")[0].splitlines()[1:] == [
+    exported.write_text(terminology.export_glossary(store, "tbx")[0], encoding="utf-8")
+    assert terminology.export_glossary(store, "csv")[0].splitlines()[1:] == [
         "Jalisco New Generation cartel,ハリスコ新世代カルテル,Mexican drug trafficking organization (Cártel de Jalisco Nueva Generación)",
         'Rubio,ルビオ,"Marco Rubio, US secretary of state"',
         'Sheinbaum,シェインバウム,"Claudia Sheinbaum, president of Mexico"',
         "Sinaloa cartel,シナロア・カルテル,Mexican drug trafficking organization (Cártel de Sinaloa)",
     ]
-    rechecks.remove_term(store, "Rubio")
-    assert rechecks.import_glossary(store, exported).added == 1
+    terminology.remove_term(store, "Rubio")
+    assert terminology.import_glossary(store, exported).added == 1
 
 
 def test_a_bad_file_changes_nothing(store, tmp_path: Path) -> None:
-    rechecks.add_term(store, "Abe", "安倍")
+    terminology.add_term(store, "Abe", "安倍")
     bad = tmp_path / "bad.csv"
     bad.write_text("english,japanese\nRubio,ルビオ\nSheinbaum,\n", encoding="utf-8")
     with pytest.raises(GlossaryFormatError, match="bad.csv, line 3: english and japanese are both required"):
-        rechecks.import_glossary(store, bad, replace=True)
-    assert rechecks.glossary(store) == [GlossaryEntry("Abe", "安倍")]
+        terminology.import_glossary(store, bad, replace=True)
+    assert store.glossary() == [GlossaryEntry("Abe", "安倍")]
 
 
 # -- machine output, post-edited at save ----------------------------------------------------------
 
 
 def test_run_enforces_the_glossary_and_the_style(store, article) -> None:
-    rechecks.import_glossary(store, SEED_GLOSSARY)
+    terminology.import_glossary(store, SEED_GLOSSARY)
     pipeline.run(store, lambda: DictEngine(MACHINE))
     assert texts(store) == [
         ("シェインバウム氏、米国の侵略を拒否", []),  # name enforced; a headline has no final 。
@@ -133,7 +133,7 @@ def test_run_enforces_the_glossary_and_the_style(store, article) -> None:
 def test_the_cache_is_post_edited_afresh(store, article) -> None:
     pipeline.run(store, lambda: DictEngine(MACHINE))  # no glossary yet
     assert texts(store)[2] == ("Rubio氏は同意した。", [("english_left", "warning")])
-    rechecks.add_term(store, "Rubio", "ルビオ")
+    terminology.add_term(store, "Rubio", "ルビオ")
     assert texts(store)[2] == ("Rubio氏は同意した。", [("glossary", "error")])  # rechecked, not rewritten
     # A new article with the same sentence: from the cache, post-edited with today's glossary.
     save_page(store, page("Talks go on", ["Rubio agreed."]))
@@ -161,17 +161,17 @@ def test_glossary_changes_recheck_the_articles_they_touch(store, article) -> Non
     save_page(store, page("Talks go on", ["Sheinbaum met Rubio on Friday."]))
     pipeline.run(store, lambda: DictEngine(MACHINE))
     assert texts(store, 2) == [("協議は続く", []), ("シェインバウム氏は金曜日にルビオ氏と会った。", [])]
-    _, change = rechecks.add_term(store, "Friday", "金曜")
+    _, change = terminology.add_term(store, "Friday", "金曜")
     assert change == TermChange.ADDED
     assert texts(store, 2)[1][1] == []  # 金曜日 holds 金曜
-    rechecks.add_term(store, "Sheinbaum", "シェインボーム")
+    terminology.add_term(store, "Sheinbaum", "シェインボーム")
     assert texts(store, 1)[0][1] == [("glossary", "error")]
     assert texts(store, 2)[1][1] == [("glossary", "error")]
     # Article 1: two sentences name Sheinbaum, and Rubio is in Latin letters.
     assert [(a.id, a.errors, a.warnings) for a in store.articles("ja")] == [(2, 1, 0), (1, 2, 1)]
-    rechecks.remove_term(store, "sheinbaum")
+    terminology.remove_term(store, "sheinbaum")
     assert texts(store, 2)[1][1] == []
-    summary = rechecks.import_glossary(store, SEED_GLOSSARY)
+    summary = terminology.import_glossary(store, SEED_GLOSSARY)
     assert summary.articles_rechecked == 2  # both name Sheinbaum or Rubio
 
 

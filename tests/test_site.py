@@ -16,7 +16,7 @@ from translator.core.errors import SiteError
 from translator.text.importer import import_paths
 from translator.site.export import MANIFEST, RelativeUrls, export_site
 
-from .conftest import SEED, SPAIN, jst, page_text, parse_html, subheading
+from .conftest import SPAIN, jst, page_text, parse_html, subheading
 
 MEXICO = "Mexico says won't accept US 'invasion' in fight against cartels"
 SITE_FILES = {

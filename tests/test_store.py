@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from translator.store.database import migrations
+from translator.store import migrations
 from translator.core.errors import ArticleNotFound, StoreError
 from translator.text.importer import import_paths, save_page
 from translator.core.news import Origin, SentencePair, Status, sentence_hash
-from translator.store.database import Store, opened
+from translator.store import Store, opened
 
 from .conftest import SEED, page
 
@@ -57,11 +57,12 @@ def test_a_first_release_database_migrates_forward(tmp_path: Path):
         (SentencePair("Talks end", sentence_hash("Talks end"), "協議終了", Origin.MACHINE, False, None, "p", "1"),),
         (met, met),
     ]
-    assert [m.name for m in migrations.migrations.applied(store.db)][-7:] == [
+    assert [m.name for m in migrations.migrations.applied(store.db)][-8:] == [
         "m002_blocks_and_sentence_identity", "m003_publications", "m004_revisions", "m005_import_repairs",
         "m006_claims_and_retries",
         "m007_editing",
         "m008_glossary_and_qa_flags",
+        "m009_live_pages",
     ]
 
 

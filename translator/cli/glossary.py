@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import wcwidth
 
-from ..editorial import rechecks
+from ..editorial import terminology
 from ..app import App
 from ..core.wording import count
 from .common import pass_app
@@ -40,7 +40,7 @@ def glossary_list(app: App, as_json: bool) -> None:
         translate glossary list --json
     """
     with app.store() as store:
-        entries = rechecks.glossary(store)
+        entries = store.glossary()
     if as_json:
         click.echo(json.dumps([dataclasses.asdict(e) for e in entries], ensure_ascii=False, indent=2))
         return
@@ -63,7 +63,7 @@ def glossary_add(app: App, english: str, japanese: str, note: str) -> None:
         translate glossary add Sheinbaum シェインバウム --note "Claudia Sheinbaum, president of Mexico"
     """
     with app.store(create=True) as store:
-        entry, change = rechecks.add_term(store, english, japanese, note)
+        entry, change = terminology.add_term(store, english, japanese, note)
     click.echo(f"{change.capitalize()}: {entry.english} → {entry.japanese}")
 
 
@@ -78,7 +78,7 @@ def glossary_remove(app: App, english: str) -> None:
         translate glossary remove Sheinbaum
     """
     with app.store() as store:
-        entry = rechecks.remove_term(store, english)
+        entry = terminology.remove_term(store, english)
     click.echo(f"Removed: {entry.english} → {entry.japanese}")
 
 
@@ -97,7 +97,7 @@ def glossary_import(app: App, file: Path, replace: bool) -> None:
         translate glossary import seeds/glossary.csv
     """
     with app.store(create=True) as store:
-        report = rechecks.import_glossary(store, file, replace=replace)
+        report = terminology.import_glossary(store, file, replace=replace)
     click.echo(report.summary(str(file)))
 
 
@@ -106,7 +106,7 @@ def glossary_import(app: App, file: Path, replace: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(rechecks.FORMATS),
+    type=click.Choice(terminology.FORMATS),
     help="File format (default: tbx for a *.tbx FILE, else csv).",
 )
 @pass_app
@@ -119,7 +119,7 @@ def glossary_export(app: App, file: Path | None, fmt: str | None) -> None:
     """
     fmt = fmt or ("tbx" if file and file.suffix.lower() == ".tbx" else "csv")
     with app.store() as store:
-        text, terms = rechecks.export_glossary(store, fmt)
+        text, terms = terminology.export_glossary(store, fmt)
     try:
         with click.open_file(str(file) if file else "-", "w", encoding="utf-8", atomic=file is not None) as out:
             out.write(text)

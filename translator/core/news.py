@@ -15,7 +15,7 @@ import difflib
 import hashlib
 from dataclasses import dataclass
 from enum import Enum, StrEnum
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 
 class BlockKind(StrEnum):
@@ -453,3 +453,35 @@ def previous_sentences(old: Sequence[str], new: Sequence[str]) -> dict[int, str]
             for offset in range(min(old_end - old_start, new_end - new_start)):
                 replaced[new_start + offset] = old[old_start + offset]
     return replaced
+
+
+# Publication ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Publication:
+    """An article's page in one language: its URL, first published (ISO 8601, UTC), withdrawn since (None: live)."""
+
+    url: str
+    published_at: str
+    withdrawn_at: str | None
+
+
+class Listed(NamedTuple):
+    """An article as a list of the site shows it: `published` ISO 8601 (+09:00), the
+    headline in the list's language; `has_page` is False for a headline-only article."""
+
+    id: int
+    published: str
+    headline: str
+    has_page: bool
+
+
+@dataclass(frozen=True)
+class MemoryEntry:
+    """A translation memory entry: an English sentence, its approved translation, who approved it and when (ISO 8601)."""
+
+    source: str
+    text: str
+    editor: str
+    approved_at: str

@@ -34,10 +34,10 @@ import unicodedata
 from datetime import datetime, timezone
 from enum import StrEnum
 
-from . import memory, rechecks
-from ..core.errors import ArticleNotFound, EditorialError, SentenceNotFound
+from . import rechecks
+from ..core.errors import EditorialError
 from ..core.news import AlignedArticle, AuditAction, Origin, Status
-from .publish import publication, publish_article, withdraw
+from .publish import publish_article, withdraw
 from ..store import Store
 from ..core.wording import count
 
@@ -78,88 +78,6 @@ def sentence_text(text: str) -> str:
     return _LINE_BREAKS.sub(" ", text).strip()
 
 
-def _content_hash(store: Store, article_id: int) -> str:
-    row = next(store.db["articles"].rows_where("id = ?", [article_id], select="content_hash", limit=1), None)
-    if row is None:
-        raise ArticleNotFound(article_id)
-    return row["content_hash"]
-
-
-def _audit(
-    store: Store,
-    article_id: int,
-    lang: str,
-    editor: str,
-    action: AuditAction,
-    content_hash: str,
-    at: str,
-    **sentence: str | None,
-) -> None:
-    store.db.execute(
-        """
-        insert into audit (article_id, lang, at, editor, action, content_hash, via, source_hash, before, after)
-        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        [
-            article_id, lang, at, editor, str(action), content_hash,
-            sentence.get("via"), sentence.get("source_hash"), sentence.get("before"), sentence.get("after"),
-        ],
-    )
-
-
-def _base_on(store: Store, article_id: int, lang: str, content_hash: str, *, withdraw_approval: bool) -> None:
-    """Record the English the editors work on (if not yet recorded); withdraw the approval if asked."""
-    store.db.execute(
-        "insert or ignore into article_reviews (article_id, lang, base_hash) values (?, ?, ?)",
-        [article_id, lang, content_hash],
-    )
-    if withdraw_approval:
-        store.db.execute(
-            "update article_reviews set approved_by = null, approved_at = null where article_id = ? and lang = ?",
-            [article_id, lang],
-        )
-
-
-def _reviewed(store: Store, article_id: int, lang: str, source_hash: str, editor: str, at: str) -> bool:
-    """Mark the sentence reviewed; True if it was not before."""
-    cursor = store.db.execute(
-        "insert or ignore into sentence_reviews (article_id, lang, source_hash, editor, reviewed_at) values (?, ?, ?, ?, ?)",
-        [article_id, lang, source_hash, editor, at],
-    )
-    return cursor.rowcount == 1
-
-
-def _texts(store: Store, key: list) -> tuple[str | None, str | None]:
-    """The run's text and the editors' text for [article_id, lang, source_hash] (None where there is none)."""
-    return store.db.execute(
-        """
-        select (select text from sentence_translations where article_id = ?1 and lang = ?2 and source_hash = ?3),
-               (select text from edits where article_id = ?1 and lang = ?2 and source_hash = ?3)
-        """,
-        key,
-    ).fetchone()
-
-
-def _sentence(store: Store, article_id: int, source_hash: str) -> tuple[str, str]:
-    """The English of the article's sentence with this hash, and the article's content hash.
-
-    :raises ArticleNotFound: / SentenceNotFound: when there is no such article or sentence.
-    """
-    row = store.db.execute(
-        """
-        select s.text, a.content_hash from articles a
-        left join sentences s on s.article_id = a.id and s.source_hash = ?
-        where a.id = ? limit 1
-        """,
-        [source_hash, article_id],
-    ).fetchone()
-    if row is None:
-        raise ArticleNotFound(article_id)
-    if row[0] is None:
-        raise SentenceNotFound(article_id, source_hash)
-    return row[0], row[1]
-
-
 def edit_sentence(
     store: Store, article_id: int, lang: str, source_hash: str, text: str, editor: str, via: Via = Via.TYPED
 ) -> bool:
@@ -175,35 +93,26 @@ def edit_sentence(
     editor, text = editor_name(editor), sentence_text(text)
     if not text:
         raise EditorialError("a sentence's Japanese cannot be empty: every English sentence needs its translation")
-    key = [article_id, lang, source_hash]
     with store.transaction():
-        source, content_hash = _sentence(store, article_id, source_hash)
-        run_text, edit_text = _texts(store, key)
+        source, content_hash = store.sentence_source(article_id, source_hash)
+        run_text, edit_text = store.sentence_texts(article_id, lang, source_hash)
         before = edit_text if edit_text is not None else run_text
         at = _now()
-        newly_reviewed = _reviewed(store, article_id, lang, source_hash, editor, at)
+        newly_reviewed = store.record_review(article_id, lang, source_hash, editor, at)
         changed = text != before
-        _base_on(store, article_id, lang, content_hash, withdraw_approval=changed)
+        store.base_review_on(article_id, lang, content_hash, withdraw_approval=changed)
         if changed:
             if text == run_text:
-                store.db.execute("delete from edits where article_id = ? and lang = ? and source_hash = ?", key)
+                store.drop_edit(article_id, lang, source_hash)
             else:
-                store.db.execute(
-                    """
-                    insert into edits (article_id, lang, source_hash, source, text, editor, edited_at)
-                    values (?, ?, ?, ?, ?, ?, ?)
-                    on conflict (article_id, lang, source_hash)
-                    do update set text = excluded.text, editor = excluded.editor, edited_at = excluded.edited_at
-                    """,
-                    [*key, source, text, editor, at],
-                )
-            _audit(
-                store, article_id, lang, editor, AuditAction.EDIT, content_hash, at,
+                store.save_edit(article_id, lang, source_hash, source, text, editor, at)
+            store.add_audit(
+                article_id, lang, editor, AuditAction.EDIT, content_hash, at,
                 via=via, source_hash=source_hash, before=before, after=text,
             )
             rechecks.recheck(store, article_id, lang, changed={source_hash})
         elif newly_reviewed:
-            _audit(store, article_id, lang, editor, AuditAction.REVIEW, content_hash, at, source_hash=source_hash)
+            store.add_audit(article_id, lang, editor, AuditAction.REVIEW, content_hash, at, source_hash=source_hash)
     return changed
 
 
@@ -215,15 +124,15 @@ def mark_reviewed(store: Store, article_id: int, lang: str, source_hash: str, ed
     """
     editor = editor_name(editor)
     with store.transaction():
-        _, content_hash = _sentence(store, article_id, source_hash)
-        run_text, edit_text = _texts(store, [article_id, lang, source_hash])
+        _, content_hash = store.sentence_source(article_id, source_hash)
+        run_text, edit_text = store.sentence_texts(article_id, lang, source_hash)
         if not (edit_text or run_text):
             raise EditorialError("a sentence without Japanese cannot be marked reviewed: write its translation")
         at = _now()
-        if not _reviewed(store, article_id, lang, source_hash, editor, at):
+        if not store.record_review(article_id, lang, source_hash, editor, at):
             return False
-        _base_on(store, article_id, lang, content_hash, withdraw_approval=False)
-        _audit(store, article_id, lang, editor, AuditAction.REVIEW, content_hash, at, source_hash=source_hash)
+        store.base_review_on(article_id, lang, content_hash, withdraw_approval=False)
+        store.add_audit(article_id, lang, editor, AuditAction.REVIEW, content_hash, at, source_hash=source_hash)
     return True
 
 
@@ -254,22 +163,18 @@ def approve(store: Store, article_id: int, lang: str, editor: str) -> AlignedArt
             )
         if article.approval is not None:
             return article
-        content_hash, at = _content_hash(store, article_id), _now()
-        store.db["article_reviews"].upsert(
-            {"article_id": article_id, "lang": lang, "base_hash": content_hash, "approved_by": editor, "approved_at": at},
-            pk=("article_id", "lang"),
-        )
+        content_hash, at = store.content_hash(article_id), _now()
+        store.record_approval(article_id, lang, content_hash, editor, at)
         for pair in article.pairs:
-            _reviewed(store, article_id, lang, pair.source_hash, editor, at)
-        memory.remember(
-            store,
+            store.record_review(article_id, lang, pair.source_hash, editor, at)
+        store.remember(
             lang,
             ((pair.source, pair.target) for pair in article.pairs if pair.origin == Origin.EDITED and pair.target),
             editor=editor,
             article_id=article_id,
             at=at,
         )
-        _audit(store, article_id, lang, editor, AuditAction.APPROVE, content_hash, at)
+        store.add_audit(article_id, lang, editor, AuditAction.APPROVE, content_hash, at)
         return store.aligned_article(article_id, lang)
 
 
@@ -288,22 +193,22 @@ def publish(store: Store, article_id: int, lang: str, editor: str, *, template: 
         if lang in article.links:
             return False
         publish_article(store, article_id, template, source_lang, lang)
-        _audit(store, article_id, lang, editor, AuditAction.PUBLISH, _content_hash(store, article_id), _now())
+        store.add_audit(article_id, lang, editor, AuditAction.PUBLISH, store.content_hash(article_id), _now())
     return True
 
 
 def unpublish(store: Store, article_id: int, lang: str, editor: str) -> bool:
-    """Take the translation's page offline, its link kept for later; True if it was live.
+    """Take the translation's page offline, its link kept for later; True if it was published (not withdrawn).
 
     :raises ArticleNotFound: for a wrong article.
     :raises EditorialError: for an unusable editor name.
     """
     editor = editor_name(editor)
     with store.transaction():
-        content_hash = _content_hash(store, article_id)
-        found = publication(store, article_id, lang)
-        if found is None or not found.live:
+        content_hash = store.content_hash(article_id)
+        found = store.publication(article_id, lang)
+        if found is None or found.withdrawn_at is not None:
             return False
         withdraw(store, article_id, lang)
-        _audit(store, article_id, lang, editor, AuditAction.UNPUBLISH, content_hash, _now())
+        store.add_audit(article_id, lang, editor, AuditAction.UNPUBLISH, content_hash, _now())
     return True

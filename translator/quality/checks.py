@@ -60,7 +60,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
-from enum import Enum
 from itertools import pairwise
 from typing import NamedTuple
 

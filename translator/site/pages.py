@@ -1,7 +1,7 @@
 """The article pages readers see, in English and Japanese: what each page holds, and its HTML.
 
 Every article with a full page has an English page; its Japanese page exists
-while the translation is up (publish.live_translations). The two are joined by
+while it is live (Store.live_translations). The two are joined by
 the journal's "Click Here for Japanese Translation" field and a link back.
 A headline-only article (known from a sidebar) has no page: it shows in
 sidebars as plain text.
@@ -27,8 +27,7 @@ import jinja2
 
 from ..core.errors import PageNotFound
 from ..core.languages import SOURCE_LANG, TARGET_LANG
-from ..core.news import AlignedArticle, Block
-from ..editorial import publish
+from ..core.news import AlignedArticle, Block, Listed
 from ..store import Store
 from ..text.journal import LINK_FIELD, journal_time
 from .reading import article_view
@@ -85,7 +84,7 @@ def fit_for_html(value: Any) -> Any:
 # What the pages show -----------------------------------------------------------
 
 
-Entry = publish.Listed  # an article as an index or a sidebar shows it
+Entry = Listed  # an article as an index or a sidebar shows it
 
 
 @dataclass(frozen=True)
@@ -115,10 +114,10 @@ class Site:
         limit = None if around is None else SIDEBAR_SIZE + 1
         return cls(
             {
-                SOURCE_LANG: tuple(publish.listing(store, at=around, limit=limit)),
-                TARGET_LANG: tuple(publish.listing(store, TARGET_LANG, at=around, limit=limit)),
+                SOURCE_LANG: tuple(store.listing(at=around, limit=limit)),
+                TARGET_LANG: tuple(store.listing(TARGET_LANG, at=around, limit=limit)),
             },
-            publish.live_translations(store, TARGET_LANG, around),
+            store.live_translations(TARGET_LANG, around),
         )
 
     @functools.cached_property

@@ -333,6 +333,31 @@ def m008_glossary_and_qa_flags(db: Database) -> None:
     db["sentence_translations"].add_column("machine_text", str)
 
 
+@migrations()
+def m009_live_pages(db: Database) -> None:
+    """Whether a page is live, as one view that every reader of it asks (issue 22).
+
+    A page is live while it is published and not withdrawn and, for a
+    translation, while the translation is current (its English has not changed
+    since): the link an English page shows, the Japanese page the server and the
+    export make, the Japanese sidebars and the desk's "live" column. An article's
+    own English has no translation row, so only the first two conditions apply to
+    it. `reviewed`: an editor's approval holds for the English as it is.
+    """
+    db.create_view(
+        "live_pages",
+        """
+        select p.article_id, p.lang, p.url,
+               r.approved_at is not null and r.base_hash = a.content_hash as reviewed
+        from publications p
+        join articles a on a.id = p.article_id
+        left join translations t on t.article_id = p.article_id and t.lang = p.lang
+        left join article_reviews r on r.article_id = p.article_id and r.lang = p.lang
+        where p.withdrawn_at is null and (t.article_id is null or t.source_hash = a.content_hash)
+        """,
+    )
+
+
 def apply(db: Database) -> None:
     """Bring `db` up to the newest schema."""
     migrations.apply(db)

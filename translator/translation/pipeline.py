@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Iterator, Sequence, TypeVar
 
-from ..editorial import memory, rechecks
+from ..editorial import rechecks
 from .engine import Engine, safer_of, steps_of
 from ..core.errors import StoreError
 from ..quality.glossary import GlossaryEntry
@@ -204,9 +204,9 @@ class _Run:
         sources = list(
             dict.fromkeys(text for _, blocks in articles.values() for block in blocks for text in block.sentences)
         )
-        glossary = rechecks.glossary(store)  # per chunk: the desk may change it during a run
+        glossary = store.glossary()  # per chunk: the desk may change it during a run
         # The translation memory's approved text first, then the MT cache, then the model.
-        remembered = memory.exact(store, set(sources), lang)
+        remembered = store.memory_exact(set(sources), lang)
         self.report.remembered += len(remembered)
         done: dict[str, TranslatedSentence] = {
             text: TranslatedSentence(text, Hypothesis(target), Origin.MEMORY) for text, target in remembered.items()

@@ -15,7 +15,7 @@ recorded under it (editing.py). The model is loaded once per server process,
 on the first request for alternatives, and shared under a lock.
 
 Reads go through the store's read model (aligned_article, editorial_articles,
-audit_trail), writes through editing.py and rechecks.py (the glossary);
+audit_trail), writes through editing.py and terminology.py (the glossary);
 nothing here writes SQL.
 """
 
@@ -34,7 +34,7 @@ import flask
 from flask_wtf.csrf import generate_csrf
 from rapidfuzz.distance import Indel
 
-from ..editorial import editing, memory, rechecks
+from ..editorial import editing, memory, terminology
 from ..translation import pipeline
 from ..app import App
 from ..core.languages import SOURCE_LANG, TARGET_LANG
@@ -290,7 +290,7 @@ def sentence(article_id: int, source_hash: str) -> str:
     except TranslateError as error:
         raw, problem = [], str(error)
     # Post-edited as the batch saves its output (the glossary, news style), so they honour the glossary.
-    glossary = rechecks.glossary(desk_store())
+    glossary = desk_store().glossary()
     headline = next(b.kind for b in aligned.blocks if any(p is pair for p in b.pairs)).headline_style
     alternatives: list[Hypothesis] = []
     for hypothesis in raw:
@@ -328,11 +328,11 @@ def unpublish(article_id: int) -> Any:
     return flask.redirect(flask.url_for("desk.article", article_id=article_id))
 
 
-# The glossary (rechecks.py): the same entries `translate glossary` keeps. ------------------
+# The glossary (terminology.py): the same entries `translate glossary` keeps. ------------------
 
 
 def _glossary_page(error: str | None = None, status: int = 200) -> tuple[str, int]:
-    entries = rechecks.glossary(desk_store())
+    entries = desk_store().glossary()
     return flask.render_template("desk/glossary.html", entries=entries, error=error), status
 
 
@@ -353,7 +353,7 @@ def add_term() -> Any:
     """Add a term, or change the one with the same English; the page again with what happened."""
     form = flask.request.form
     try:
-        entry, change = rechecks.add_term(
+        entry, change = terminology.add_term(
             desk_store(), form.get("english", ""), form.get("japanese", ""), form.get("note", "")
         )
     except GlossaryError as error:
@@ -364,7 +364,7 @@ def add_term() -> Any:
 @blueprint.post("/glossary/remove")
 def remove_term() -> Any:
     try:
-        entry = rechecks.remove_term(desk_store(), flask.request.form.get("english", ""))
+        entry = terminology.remove_term(desk_store(), flask.request.form.get("english", ""))
     except GlossaryError as error:
         return _glossary_page(error=str(error), status=404)
     return _back_to_glossary(f"Removed: {entry.english} → {entry.japanese}")
@@ -383,7 +383,7 @@ def import_glossary() -> Any:
         path = Path(folder) / f"upload{suffix}"
         upload.save(path)
         try:
-            report = rechecks.import_glossary(desk_store(), path, replace=bool(flask.request.form.get("replace")))
+            report = terminology.import_glossary(desk_store(), path, replace=bool(flask.request.form.get("replace")))
         except GlossaryError as error:
             return _glossary_page(error=str(error).replace(str(path), name), status=400)
     return _back_to_glossary(report.summary(name))
@@ -392,7 +392,7 @@ def import_glossary() -> Any:
 @blueprint.get("/glossary.<any(csv, tbx):fmt>")
 def export_glossary(fmt: str) -> flask.Response:
     """The glossary as a file to download (the format `translate glossary import` reads)."""
-    text, _ = rechecks.export_glossary(desk_store(), fmt)
+    text, _ = terminology.export_glossary(desk_store(), fmt)
     mimetype = "text/csv" if fmt == "csv" else "application/x-tbx+xml"
     return flask.Response(
         text,

@@ -1,0 +1,126 @@
+"""Claims: batch runs share the pending articles, each taking some for a while (a lease)."""
+
+from __future__ import annotations
+
+import time
+
+from ..core.news import Origin
+from . import sql
+from .connection import Connection
+
+# How long a claim on a pending article lasts unless its batch run renews it, in
+# seconds: what a killed run's articles wait before another run takes them over.
+LEASE_SECONDS = 30.0
+
+
+class Claims(Connection):
+    """Table `claims`."""
+
+    def _claimable(self, select: str, tail: str = "") -> str:
+        """SQL over the articles a batch run may take (parameters: lang, retry_before, now, owner).
+
+        An article is pending when its translation is missing or stale, or when it
+        is current but holds incomplete sentences not yet retried and was saved
+        before `retry_before` (ISO 8601; NULL: no retries), i.e. by an earlier run.
+        It is claimable when no other owner holds a live claim on it.
+        """
+        return f"""
+            select {select} from (
+                select a.id, a.content_hash,
+                       (select count(*) from sentences s where s.article_id = a.id) as sentences
+                from articles a
+                left join translations t on t.article_id = a.id and t.lang = :lang
+                where (
+                    t.source_hash is null or t.source_hash != a.content_hash
+                    or (t.translated_at < :retry_before and exists (
+                        select 1 from sentence_translations st
+                        where st.article_id = a.id and st.lang = :lang and st.retried = 0 and {sql.INCOMPLETE}
+                          and st.origin in ('{Origin.MACHINE}', '{Origin.CACHED}')))
+                )
+                and not exists (
+                    select 1 from claims c
+                    where c.article_id = a.id and c.lang = :lang and c.expires_at > :now and c.owner != :owner
+                )
+            ) {tail}
+        """
+
+    def claimable(self, lang: str, *, max_sentences: int, retry_before: str | None = None, owner: str = "") -> int:
+        """How many articles a batch run of `owner` could claim now (see `claim`)."""
+        params = {"lang": lang, "retry_before": retry_before, "now": time.time(), "owner": owner, "max": max_sentences}
+        with self.faults():
+            return self.db.execute(self._claimable("count(*)", "where sentences <= :max"), params).fetchone()[0]
+
+    def oversized(self, lang: str, max_sentences: int) -> dict[int, int]:
+        """Pending articles with more than `max_sentences` sentences, which no batch run takes: id → sentences."""
+        params = {"lang": lang, "retry_before": None, "now": time.time(), "owner": "", "max": max_sentences}
+        with self.faults():
+            rows = self.db.execute(self._claimable("id, sentences", "where sentences > :max order by id"), params)
+            return dict(rows.fetchall())
+
+    def claim(
+        self,
+        lang: str,
+        owner: str,
+        *,
+        sentences: int,
+        max_sentences: int,
+        retry_before: str | None = None,
+        lease_seconds: float = LEASE_SECONDS,
+    ) -> dict[int, str]:
+        """Claim pending articles for `owner`, oldest first, until they hold `sentences` sentences.
+
+        At least one article when any is claimable; articles of more than
+        `max_sentences` sentences are left alone (see `oversized`). A claim lasts
+        `lease_seconds` unless renewed; an expired one is anyone's. Returns
+        article id → content hash of its English, as claimed. Being a write, the
+        first claim also proves that the database can be written.
+
+        :raises StoreError: when the database cannot be written.
+        """
+        params = {"lang": lang, "retry_before": retry_before, "owner": owner, "max": max_sentences}
+        claimed: dict[int, str] = {}
+        with self.transaction():
+            params["now"] = now = time.time()
+            # Each article holds a sentence at least, so `sentences` rows are enough.
+            rows = self.db.execute(
+                self._claimable("id, content_hash, sentences", "where sentences <= :max order by id limit :limit"),
+                {**params, "limit": max(sentences, 1)},
+            ).fetchall()
+            held = 0
+            for article_id, content_hash, count in rows:
+                if held >= sentences:
+                    break
+                claimed[article_id] = content_hash
+                held += count
+            self.db.conn.executemany(
+                "insert or replace into claims (article_id, lang, owner, expires_at) values (?, ?, ?, ?)",
+                [(article_id, lang, owner, now + lease_seconds) for article_id in claimed],
+            )
+        return claimed
+
+    def renew_claims(self, owner: str, lease_seconds: float = LEASE_SECONDS) -> int:
+        """Extend `owner`'s claims by `lease_seconds` from now; returns how many it holds."""
+        with self.transaction():
+            return self.db.conn.execute(
+                "update claims set expires_at = ? where owner = ?", (time.time() + lease_seconds, owner)
+            ).rowcount
+
+    def claim_owners(self, lang: str) -> set[str]:
+        """The owners of live claims on articles for translation into `lang`."""
+        with self.faults():
+            rows = self.db.execute(
+                "select distinct owner from claims where lang = ? and expires_at > ?", (lang, time.time())
+            )
+            return {owner for (owner,) in rows}
+
+    def claimed(self, lang: str) -> int:
+        """How many articles live claims hold for translation into `lang` (other runs at work)."""
+        with self.faults():
+            return self.db.execute(
+                "select count(*) from claims where lang = ? and expires_at > ?", (lang, time.time())
+            ).fetchone()[0]
+
+    def release_claims(self, owner: str) -> None:
+        """Drop `owner`'s claims (the articles it did not save become anyone's again)."""
+        with self.transaction():
+            self.db.conn.execute("delete from claims where owner = ?", (owner,))
