@@ -485,3 +485,22 @@ class MemoryEntry:
     text: str
     editor: str
     approved_at: str
+
+
+# Text coming in -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """One line after `clean_line`.
+
+    `text` is the clean line, stripped ("" for a line with nothing visible: a blank
+    line); `original` is the line as given; `repairs` names what was changed, in the
+    order applied, from "html-entities", "mojibake", "control-characters",
+    "invisible-characters" and "spaces". Stripping plain spaces and tabs at either
+    end is layout, not a repair, and is not named.
+    """
+
+    text: str
+    original: str
+    repairs: tuple[str, ...] = ()

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import Mapping, Sequence
 
-from ..core.news import Article, Block, BlockKind, sentence_hash
-from ..text.cleaning import Cleaned
+from ..core.news import Article, Block, BlockKind, Cleaned, sentence_hash
 from .connection import Connection, now
 
 

@@ -24,12 +24,12 @@ import html
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Any, BinaryIO, Callable
 
 import ftfy
 
 from ..core.errors import InputTooLarge, NotUTF8Error
+from ..core.news import Cleaned
 
 # The most one input (a page file, `translate text`'s file or standard input) may hold,
 # in bytes. The sample page is 8 KB and a long wire story under 100 KB; 4 MiB is forty
@@ -116,22 +116,6 @@ _FTFY = ftfy.TextFixerConfig(
 # repeat until nothing changes. Every change shortens the text or replaces an odd
 # character for good, so this bound is never reached by real text.
 _MAX_PASSES = 8
-
-
-@dataclass(frozen=True)
-class Cleaned:
-    """One line after `clean_line`.
-
-    `text` is the clean line, stripped ("" for a line with nothing visible: a blank
-    line); `original` is the line as given; `repairs` names what was changed, in the
-    order applied, from "html-entities", "mojibake", "control-characters",
-    "invisible-characters" and "spaces". Stripping plain spaces and tabs at either
-    end is layout, not a repair, and is not named.
-    """
-
-    text: str
-    original: str
-    repairs: tuple[str, ...] = ()
 
 
 def clean_line(raw: str) -> Cleaned:
