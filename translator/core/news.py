@@ -184,7 +184,7 @@ class EditorialSummary:
 
     `target_headline` is None until the headline is translated; `live`: the
     translation's page is published and not withdrawn; `errors`, `warnings`: the
-    QA flags of the translation's current sentences (qa_store.py).
+    QA flags of the translation's current sentences (editorial/rechecks.py).
     """
 
     id: int
@@ -236,7 +236,7 @@ class SentencePair:
     `target` is None while the sentence has no translation (the article's is
     missing, or was made from English without this sentence); `origin`,
     `truncated`, `score` and the package then are None too. `flags` are the QA
-    flags of the translation (qa.py, stored by qa_store.py), in check order.
+    flags of the translation (quality/checks.py, stored by editorial/rechecks.py), in check order.
 
     What the editors' desk adds (editing.py writes it):
     - an edited sentence has origin EDITED, `target` the editor's text, `unedited`

@@ -3,7 +3,7 @@
 A glossary is a plain sequence of `GlossaryEntry` (english, japanese, note). This
 module makes and checks entries, reads and writes glossary files, and finds the
 terms in English text; nothing here touches the database (the stored glossary is
-`qa_store`'s, which rechecks the QA flags whenever it changes).
+editorial/terminology.py's, which rechecks the QA flags whenever it changes).
 
 Files (UTF-8):
 

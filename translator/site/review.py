@@ -2,7 +2,7 @@
 
 Widths are measured in terminal columns (wcwidth): a Japanese character takes two.
 A translation cut at the engine's length limit is marked under it, and so is
-each of its QA flags (qa.py), as "error: …" or "warning: …".
+each of its QA flags (quality/checks.py), as "error: …" or "warning: …".
 
 What the article holds cannot act on the terminal or the layout: every text is made
 terminal-safe (`cleaning.terminal_safe`: control characters and bidi embeddings,

@@ -379,7 +379,7 @@ def import_glossary() -> Any:
     name = terminal_safe(upload.filename)  # shown, never used as a path (it may hold anything, a NUL included)
     suffix = ".tbx" if upload.filename.lower().endswith(".tbx") else ".csv"
     with tempfile.TemporaryDirectory() as folder:
-        # qa_store reads files by path and names the path in its errors: those name the upload instead.
+        # terminology reads files by path and names the path in its errors: those name the upload instead.
         path = Path(folder) / f"upload{suffix}"
         upload.save(path)
         try:
