@@ -161,20 +161,13 @@ def worker_limit(args: argparse.Namespace) -> dict:
 
 
 def worker_run(args: argparse.Namespace) -> dict:
-    """(b) `translate run` in this process, so that its peak memory is this process's."""
-    from click.testing import CliRunner
-
-    from translator.cli import cli
+    """(b) what `translate run` does (App.translate_pending), in this process, so that its peak memory is this process's."""
+    from translator.app import App
 
     started = time.perf_counter()
-    result = CliRunner().invoke(
-        cli,
-        ["run", "--threads", str(args.threads), "--beam-size", str(args.beam_size), "--batch-tokens", str(args.batch_tokens)],
-    )
+    report = App().translate_pending(threads=args.threads, beam_size=args.beam_size, batch_tokens=args.batch_tokens)
     seconds = time.perf_counter() - started
-    if result.exit_code:
-        raise SystemExit(result.output)
-    return {"summary": result.stdout.strip(), "seconds": seconds, "peak_mib": peak_mib()}
+    return {"report": report.as_json(), "seconds": seconds, "peak_mib": peak_mib()}
 
 
 # -- the benchmark ----------------------------------------------------------------
@@ -198,19 +191,21 @@ def run_pipeline(work: Path, pages: Path, packages_dir: Path, package_name: str,
               "--beam-size", str(args.beam_size), "--batch-tokens", str(args.batch_tokens)]
     seconds, result = measured(worker, env)
     rerun_started = time.perf_counter()
-    rerun = subprocess.run([sys.executable, "-m", "translator", "run"], env=env, check=True, capture_output=True, text=True)
+    rerun = subprocess.run(
+        [sys.executable, "-m", "translator", "run", "--json"], env=env, check=True, capture_output=True, text=True
+    )
     rerun_seconds = time.perf_counter() - rerun_started
-    sentences = int(result["summary"].split(" articles, ")[1].split(" sentences")[0])
-    model_sentences = int(result["summary"].split("(")[1].split(" new")[0])
+    report = result["report"]
+    sentences = report["sentences"]
     return {
-        "summary": result["summary"],
+        "articles": report["articles"],
         "sentences": sentences,
-        "sent_to_model": model_sentences,
+        "sent_to_model": report["translated"],
         "seconds": seconds,
         "sentences_per_second": sentences / seconds,
         "peak_mib": result["peak_mib"],
         "rerun_seconds": rerun_seconds,
-        "rerun_output": rerun.stdout.strip(),
+        "rerun_articles": json.loads(rerun.stdout)["articles"],
     }
 
 
@@ -296,7 +291,7 @@ def print_table(r: dict) -> None:
         print(f"{name:<30}{row['sentences']:>10}{row['seconds']:>10.1f}{row['sentences_per_second']:>10.1f}{row['peak_mib']:>10.0f}")
     print(f"medians of {len(r['a_argos']['rounds_seconds'])} rounds; the scaled run once")
     print(f"b/a = {r['b_over_a']:.2f}   b/c = {r['b_over_c']:.2f}   b/a at beam 4 = {r['b_beam4_over_a']:.2f}")
-    print(f"re-run with nothing to do: {r['b_pipeline']['rerun_seconds']:.2f} s ({r['b_pipeline']['rerun_output']})")
+    print(f"re-run with nothing to do: {r['b_pipeline']['rerun_seconds']:.2f} s ({r['b_pipeline']['rerun_articles']} articles translated)")
 
 
 if __name__ == "__main__":

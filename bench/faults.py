@@ -56,8 +56,6 @@ LOCKED = re.compile(r"database is locked", re.I)
 # What a terminal acts on: C0 controls but tab and newline, DEL, C1 controls
 # (U+009B is the one-byte CSI), bidi embeddings/overrides/isolates.
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-# The product's run summary: "Translated 12 articles, 360 sentences (...)".
-TRANSLATED = re.compile(r"Translated (\d+) articles?")
 
 
 # -- running the product ----------------------------------------------------------------
@@ -455,6 +453,14 @@ def add_audit(db: Path) -> str | None:
         connection.close()
 
 
+def run_report(outcome: "Outcome") -> dict:
+    """`translate run --json`'s report from an outcome's standard output ({} when it printed none)."""
+    try:
+        return json.loads(outcome.stdout)
+    except ValueError:
+        return {}
+
+
 def saves_per_article(db: Path) -> dict[int, int] | None:
     rows = db_query(db, "select article_id, count(*) from _faults_audit where lang = 'ja' group by article_id")
     return None if rows is None else dict(rows)
@@ -639,7 +645,7 @@ class Battery:
                 started = time.monotonic()
                 for delay in sorted(delays):
                     time.sleep(max(0.0, started + delay - time.monotonic()))
-                    running.append(self.product.start(site, ["run"], label=f"run +{delay:.2f}s"))
+                    running.append(self.product.start(site, ["run", "--json"], label=f"run +{delay:.2f}s"))
                 deadline = time.monotonic() + self.args.timeout * 3
                 outcomes = [r.finish(deadline) for r in running]
                 self.product.ran += outcomes
@@ -650,7 +656,7 @@ class Battery:
                     nonzero += outcome.rc != 0
                 saves = saves_per_article(db)
                 twice = None if saves is None else sum(count > 1 for count in saves.values())
-                claimed = sum(int(m.group(1)) for o in outcomes for m in [TRANSLATED.search(o.stdout)] if m)
+                claimed = sum(run_report(o).get("articles", 0) for o in outcomes)
                 claimed_twice += max(0, claimed - articles)
                 partial = partial_articles(db)
                 after = listed(self.product, site)
@@ -1047,11 +1053,10 @@ class Battery:
             page = site / f"long-{count}.txt"
             page.write_text(self.seed.page(f"An article of {count} paragraphs", body, 10 + n), encoding="utf-8")
             imported = self.product(site, ["import", str(page)], timeout=self.args.timeout * 2)
-            run = self.product(site, ["run"], timeout=self.args.timeout * 6)
+            run = self.product(site, ["run", "--json"], timeout=self.args.timeout * 6)
             for outcome in (imported, run):
                 row.count(outcome)
-            sentences = re.search(r"(\d+) sentences", run.stdout)
-            rows.append({"paragraphs": count, "sentences": int(sentences.group(1)) if sentences else None,
+            rows.append({"paragraphs": count, "sentences": run_report(run).get("sentences"),
                          "import": imported.brief(), "run": run.brief()})
         row.trials = 2 * len(rows)
         row.detail = rows

@@ -112,6 +112,16 @@ def test_run_summary_then_nothing_to_do(app):
     assert invoke("run", app=app).stdout == "Nothing to translate: every article's Japanese is current.\n"
 
 
+def test_run_json_is_the_report_for_scripts():
+    invoke("import", str(SEED))
+    engine = FakeEngine(truncated=TWO_SEED_SENTENCES[1:])
+    result = invoke("run", "--json", app=App(engine_factory=lambda config: engine))
+    report = json.loads(result.stdout)
+    assert (report["articles"], report["sentences"], report["translated"], report["truncated"]) == (42, 71, 71, {"1": 1})
+    assert report["sentences_per_second"] > 0 and report["seconds"] > 0
+    assert result.stderr.startswith("Warning: 1 translation reached the length limit")
+
+
 def test_engine_options_reach_the_engine_factory():
     seen = []
     app = App(engine_factory=lambda config: seen.append(config) or FakeEngine())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import sys
 from typing import Any
 
@@ -17,8 +18,9 @@ from .common import ENGINE_SETTINGS, exit_interrupted, pass_app, setting_options
 
 @click.command()
 @setting_options(*ENGINE_SETTINGS)
+@click.option("--json", "as_json", is_flag=True, help="Print the run's report as JSON (warnings still go to standard error).")
 @pass_app
-def run(app: App, **engine: Any) -> None:
+def run(app: App, as_json: bool, **engine: Any) -> None:
     """Translate every article whose Japanese is missing or stale.
 
     Each article is saved in one transaction as soon as it is done: stopping a
@@ -31,6 +33,8 @@ def run(app: App, **engine: Any) -> None:
     Example:
 
         translate run --beam-size 4
+
+        translate run --json     # for scripts: articles, sentences, seconds, truncated ...
     """
     bar: Any = None
     with contextlib.ExitStack() as stack:
@@ -45,7 +49,9 @@ def run(app: App, **engine: Any) -> None:
         except KeyboardInterrupt:
             stack.close()
             exit_interrupted("Interrupted: finished articles are saved; run again to continue.")
-    if report.articles:
+    if as_json:
+        click.echo(json.dumps(report.as_json(), indent=2))
+    elif report.articles:
         click.echo(
             f"Translated {count(report.articles, 'article')}, "
             f"{report.sentences} sentences ({report.translated} new to the model) "

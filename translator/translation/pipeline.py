@@ -95,6 +95,13 @@ class RunReport:
     def sentences_per_second(self) -> float:
         return self.sentences / self.seconds if self.seconds else 0.0
 
+    def as_json(self) -> dict:
+        """The report as `translate run --json` prints it: every field (article ids as strings), and sentences_per_second."""
+        fields = dataclasses.asdict(self)
+        for name in ("truncated", "empty", "refused"):
+            fields[name] = {str(k): v for k, v in fields[name].items()}
+        return {**fields, "sentences_per_second": round(self.sentences_per_second, 3)}
+
 
 def run(
     store: Store,
