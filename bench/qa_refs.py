@@ -4,6 +4,19 @@
     .venv/bin/python -m bench.qa_refs --hyp out.txt       # machine output, one line per dev sentence
     .venv/bin/python -m bench.qa_refs --hyp raw.txt --post-edit --sample 50   # as the batch saves it; 50 flags to judge
     .venv/bin/python -m bench.qa_refs --ratios            # length-ratio percentiles (qa.LENGTH_RATIO_*)
+    .venv/bin/python -m bench.qa_refs --translate models/translate-en_ja-0_1.argosmodel --hyp hyp.jsonl --post-edit
+                                                          # translate the dev set first, keeping each score
+
+Finding bad machine sentences (issue 24): with `--hyp`, a second table gives per
+check (a) the share of the machine sentences whose sentence chrF (sacrebleu's
+CHRF, default settings, against the reference) is under `--bad-chrf` (15) that
+carry a flag, and (b) the share of the human references that carry one; the
+line "any" counts every check but ``style``. `--translate PACKAGE` first
+translates the dev English through the project's engine (default decoding; a
+few minutes on two cores) and writes `--hyp` as JSON lines (text, truncated,
+score, pieces): the model's score is what the ``confidence`` check reads, so
+machine output read from plain text gets no confidence flags. `--confidence`
+also prints what each threshold of the confidence check would flag.
 
 On the references every flag is a false alarm or a slip of the human translator,
 so their rate is the checks' false-alarm ceiling (except ``style``, which counts
@@ -22,8 +35,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
 import sys
+import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -38,6 +53,102 @@ NTREX = REPO.parent / "shared" / "corpus" / "dev" / "ntrex-dev.tsv"
 def read_dev(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as file:
         return list(csv.DictReader(file, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def translate_dev(package: Path, rows: list[dict[str, str]], out: Path) -> None:
+    """Translate the dev English with the package through the project's engine; write JSON lines to `out`."""
+    from translator.translation.engine import ArgosEngine, EngineOptions
+    from translator.translation.packages import install
+
+    with tempfile.TemporaryDirectory() as packages_dir:
+        engine = ArgosEngine(install(package, Path(packages_dir)), EngineOptions())
+        hypotheses = engine.translate([row["en"].strip() for row in rows])
+    with out.open("w", encoding="utf-8") as file:
+        for h in hypotheses:
+            record = {"text": h.text.replace("\n", " "), "truncated": h.truncated, "score": h.score, "pieces": h.pieces}
+            file.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def read_hypotheses(path: Path) -> list[dict]:
+    """Machine output, one per dev sentence: JSON lines as `translate_dev` writes them, or plain lines of text."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if path.suffix == ".jsonl":
+        return [json.loads(line) for line in lines]
+    return [{"text": line, "truncated": False, "score": None} for line in lines]
+
+
+def check_all(rows: list[dict[str, str]], japanese: list[str], glossary: list, hypotheses: list[dict] | None = None):
+    """Flags per dev row: check_article per document (its first row the headline), then style_flags."""
+    documents: dict[str, list[int]] = defaultdict(list)
+    for index, row in enumerate(rows):
+        documents[row["doc_id"]].append(index)
+    flags_by_row: dict[int, list] = {}
+    for indexes in documents.values():
+        pairs = [
+            SentencePair(
+                rows[i]["en"].strip(),
+                japanese[i].strip(),
+                truncated=bool(hypotheses[i].get("truncated")) if hypotheses else False,
+                is_headline=(n == 0),
+                score=hypotheses[i].get("score") if hypotheses else None,
+            )
+            for n, i in enumerate(indexes)
+        ]
+        for i, pair, flags in zip(indexes, pairs, check_article(pairs, glossary)):
+            flags_by_row[i] = flags + style_flags(pair.japanese, is_headline=pair.is_headline)
+    return flags_by_row, documents
+
+
+def sentence_chrf(hypotheses: list[str], references: list[str]) -> list[float]:
+    from sacrebleu.metrics import CHRF
+
+    chrf = CHRF()
+    return [chrf.sentence_score(h, [r]).score for h, r in zip(hypotheses, references)]
+
+
+def bad_sentence_table(
+    flags_by_row: dict[int, list], reference_flags: dict[int, list], chrf: list[float], bad_chrf: float
+) -> str:
+    """Per check: (a) share of the sentences under `bad_chrf` flagged, (b) share of the references flagged."""
+    bad = [i for i, score in enumerate(chrf) if score < bad_chrf]
+    total = len(chrf)
+    lines = [
+        f"(a) of the {len(bad)} machine sentences with sentence chrF under {bad_chrf:g}, the share flagged;",
+        f"(b) of the {total} references, the share flagged (every flag is a false alarm or a translator's slip)",
+        f"{'check':<18} {'(a) bad':>8} {'(b) refs':>9}   machine sentences flagged (of {total})",
+    ]
+
+    def hit(rows_flags: dict[int, list], check: Check | None) -> set[int]:
+        return {
+            i
+            for i, flags in rows_flags.items()
+            if any((f.check is check) if check else (f.check is not Check.STYLE) for f in flags)
+        }
+
+    for check in [*Check, None]:
+        machine, refs = hit(flags_by_row, check), hit(reference_flags, check)
+        name = check.value if check else "any (not style)"
+        a = 100 * len(machine & set(bad)) / max(len(bad), 1)
+        lines.append(f"{name:<18} {a:>7.1f}% {100 * len(refs) / total:>8.1f}%   {len(machine)}")
+    return "\n".join(lines)
+
+
+def confidence_table(hypotheses: list[dict], chrf: list[float], bad_chrf: float, others: set[int]) -> str:
+    """What each confidence threshold flags: (a) alone, the share of its flags on bad sentences, and (a) with
+    the other checks (`others`: rows another check flags)."""
+    bad = {i for i, score in enumerate(chrf) if score < bad_chrf}
+    good = len(chrf) - len(bad)
+    lines = [f"{'threshold':>9} {'flagged':>8} {'(a) alone':>10} {'on bad':>7} {'good flagged':>13} {'(a) with all':>13}"]
+    for threshold in (float("-inf"), -1.7, -1.6, -1.5, -1.4, -1.3, -1.25, -1.2, -1.15, -1.1, -1.0):
+        low = {i for i, h in enumerate(hypotheses) if h.get("score") is not None and h["score"] < threshold}
+        lines.append(
+            f"{'off' if threshold == float('-inf') else threshold:>9} {len(low):>8} {100 * len(low & bad) / len(bad):>9.1f}% "
+            f"{100 * len(low & bad) / max(len(low), 1):>6.1f}% {100 * len(low - bad) / good:>12.1f}% "
+            f"{100 * len((low | others) & bad) / len(bad):>12.1f}%"
+        )
+    return "\n".join(lines)
 
 
 def ratio_percentiles(rows: list[dict[str, str]], min_english: int) -> str:
@@ -58,6 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ratios", action="store_true", help="print the length-ratio percentiles and stop")
     parser.add_argument("--post-edit", action="store_true", help="post-edit each --hyp line as the batch does")
     parser.add_argument("--sample", type=int, default=0, help="also print N flags drawn from all checks")
+    parser.add_argument("--translate", type=Path, metavar="PACKAGE", help="first translate the dev set into --hyp (.jsonl)")
+    parser.add_argument("--bad-chrf", type=float, default=15.0, help="a machine sentence under this sentence chrF is bad")
+    parser.add_argument("--confidence", action="store_true", help="print what each confidence threshold flags")
     args = parser.parse_args(argv)
 
     rows = read_dev(args.dev)
@@ -67,10 +181,14 @@ def main(argv: list[str] | None = None) -> int:
         print(ratio_percentiles(rows, LENGTH_RATIO_MIN_ENGLISH))
         return 0
     japanese = [row["ja"] for row in rows]
+    hypotheses = None
+    if args.translate:
+        if not args.hyp or args.hyp.suffix != ".jsonl":
+            parser.error("--translate needs --hyp FILE.jsonl to write the translations to")
+        translate_dev(args.translate, rows, args.hyp)
     if args.hyp:
-        japanese = args.hyp.read_text(encoding="utf-8").split("\n")
-        if japanese and japanese[-1] == "":
-            japanese.pop()
+        hypotheses = read_hypotheses(args.hyp)
+        japanese = [h["text"] for h in hypotheses]
         if len(japanese) != len(rows):
             print(f"{args.hyp}: {len(japanese)} lines for {len(rows)} dev sentences", file=sys.stderr)
             return 1
@@ -85,14 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         for indexes in documents.values():
             for n, i in enumerate(indexes):
                 japanese[i] = post_edit(rows[i]["en"].strip(), japanese[i].strip(), glossary, headline=n == 0)
-    flags_by_row: dict[int, list] = {}
-    for indexes in documents.values():
-        pairs = [
-            SentencePair(rows[i]["en"].strip(), japanese[i].strip(), is_headline=(n == 0))
-            for n, i in enumerate(indexes)
-        ]
-        for i, pair, flags in zip(indexes, pairs, check_article(pairs, glossary)):
-            flags_by_row[i] = flags + style_flags(pair.japanese, is_headline=pair.is_headline)
+    flags_by_row, documents = check_all(rows, japanese, glossary, hypotheses)
 
     total = len(rows)
     flagged_rows: dict[Check, set[int]] = defaultdict(set)
@@ -113,6 +224,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{check.value:<18} {hit:>9} {100 * hit / total:>8.2f}   {by_severity}")
     any_flag = sum(1 for flags in flags_by_row.values() if flags)
     print(f"{'any':<18} {any_flag:>9} {100 * any_flag / total:>8.2f}")
+    if args.hyp:
+        references = [row["ja"].strip() for row in rows]
+        reference_flags, _ = check_all(rows, references, glossary)
+        chrf = sentence_chrf([text.strip() for text in japanese], references)
+        print()
+        print(bad_sentence_table(flags_by_row, reference_flags, chrf, args.bad_chrf))
+        if args.confidence:
+            others = {
+                i for i, flags in flags_by_row.items() if any(f.check not in (Check.STYLE, Check.CONFIDENCE) for f in flags)
+            }
+            print()
+            print(confidence_table(hypotheses or [], chrf, args.bad_chrf, others))
 
     chooser = random.Random(0)  # the same examples on every run
     everything = sorted((item for check in Check for item in examples[check]), key=lambda item: item[0])

@@ -26,6 +26,8 @@ SEED = REPO / "seeds" / "000_17be0e9bcba96c5a.txt"
 RECIPE = ("-m", "models.recipe")  # run from REPO
 TINY_CONFIG = REPO / "models" / "recipe" / "configs" / "tiny.json"
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+# Failing inputs handed with the issues (../shared/cases/), copied here as tests.
+CASES = Path(__file__).parent / "data" / "cases"
 
 
 @pytest.fixture(autouse=True)
@@ -298,7 +300,7 @@ def bilingual_app(fake_engine: FakeEngine, tmp_path: Path):
     from translator.app import App
     from translator.text.importer import import_paths
 
-    app = App(engine_factory=lambda config: fake_engine)
+    app = App(flags={"publish_policy": "current"}, engine_factory=lambda config: fake_engine)
     spain = tmp_path / "spain.txt"
     spain.write_text(
         page_text(SPAIN, ["Spain's former football chief was fined.", subheading("Appeal"), "He said he would appeal."], jst(2025, 2, 21, 18, 37)),

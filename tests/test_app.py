@@ -32,7 +32,7 @@ def test_the_engine_gets_its_own_options_and_the_bundled_package(tmp_path: Path,
 
 def test_a_run_publishes_what_it_finished_even_when_interrupted(monkeypatch):
     monkeypatch.setattr(pipeline, "CHUNK_SENTENCES", 10)  # several engine calls, the second one fails
-    app = App(engine_factory=lambda config: FakeEngine(fail_on_call=2))
+    app = App(flags={"publish_policy": "current"}, engine_factory=lambda config: FakeEngine(fail_on_call=2))
     with app.store(create=True) as store:
         import_paths(store, [SEED])
     with pytest.raises(KeyboardInterrupt):

@@ -195,6 +195,62 @@ def test_c1_control_read_as_windows_1252():
     assert clean_line("a\x9b2J") == cleaned("a\x9b2J", "a›2J", "mojibake")
 
 
+# ---- composition (Unicode NFC, UAX #15) ----
+
+# The NFD line of ../shared/cases/nfd_article.txt (issue 25): "Zu" + U+0308 COMBINING DIAERESIS.
+NFD_LINE = "A Zu\u0308rich court fined the bank 3 million francs on Monday."
+
+
+def test_nfd_case_line_is_stored_composed_without_a_note():
+    # Canonically equivalent text is the same text: composing it is not a repair to tell.
+    assert clean_line(NFD_LINE) == Cleaned("A Z\u00fcrich court fined the bank 3 million francs on Monday.", NFD_LINE, ())
+
+
+@pytest.mark.parametrize(
+    "raw, text, repairs",
+    [
+        ("Pen\u0303a Nieto", "Pe\u00f1a Nieto", ()),
+        ("Nguye\u0302\u0303n", "Nguy\u1ec5n", ()),  # two marks on one letter
+        ("\u1100\u1161\u11a8", "\uac01", ()),  # Hangul jamo → one syllable
+        ("\u304b\u3099\u3089\u30b9", "\u304c\u3089\u30b9", ()),  # か + combining dakuten → が
+        ("\u2126 and \u212b", "\u03a9 and \u00c5", ()),  # ohm and angstrom signs: canonical singletons
+        ("Caf\u00e9 \ufa19\u0308", "Caf\u00e9 \ufa19\u0308", ()),  # 神 (U+FA19) stays, its mark too
+        ("Zu&#776;rich", "Z\u00fcrich", ("html-entities",)),  # an entity that decodes to a mark composes
+        ("Zu\u200b\u0308rich", "Z\u00fcrich", ("invisible-characters",)),  # so does a mark a ZWSP held apart
+    ],
+)
+def test_text_is_composed(raw, text, repairs):
+    assert clean_line(raw) == Cleaned(text, raw, repairs)
+
+
+# Latin, Greek, Cyrillic, Vietnamese, kana and Hangul with their marks, and CJK
+# compatibility ideographs (which NFC would replace by their unified twins).
+COMPOSABLE = st.text(
+    st.one_of(
+        st.characters(min_codepoint=0x20, max_codepoint=0x24F),
+        st.characters(min_codepoint=0x370, max_codepoint=0x4FF),
+        st.characters(min_codepoint=0x1E00, max_codepoint=0x1EFF),
+        st.characters(min_codepoint=0x3041, max_codepoint=0x30FF),
+        st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3),
+        st.characters(min_codepoint=0xF900, max_codepoint=0xFAFF),
+        st.characters(min_codepoint=0x300, max_codepoint=0x36F),  # combining marks, alone too
+    ),
+    max_size=60,
+)
+
+
+@given(COMPOSABLE)
+def test_any_normalisation_of_a_line_cleans_to_one_text(text):
+    raw = text.replace("&", "")  # no entity to decode: only composition is at stake
+    compat = [c for c in raw if 0xF900 <= ord(c) <= 0xFAFF]
+    forms = {clean_line(unicodedata.normalize(form, raw)).text for form in ("NFC", "NFD")} if not compat else set()
+    result = clean_line(raw).text
+    assert [c for c in result if 0xF900 <= ord(c) <= 0xFAFF] == compat  # kept as written
+    if not compat:
+        assert unicodedata.is_normalized("NFC", result)
+        assert forms == {result}
+
+
 ASCII_PROSE = st.text(alphabet=string.ascii_letters + string.digits + string.punctuation.replace("&", "") + " ")
 JAPANESE_PROSE = st.text(
     alphabet=st.one_of(

@@ -15,7 +15,7 @@ from translator.text.cleaning import MAX_INPUT_BYTES
 from translator.cli import cli
 from translator.core.errors import EngineError
 from translator.text.importer import article_blocks
-from translator.translation.pipeline import post_edit
+from translator.quality.post_editing import post_edit
 from translator.store import Store
 
 from .conftest import SEED, FakeEngine, jst, page
@@ -43,8 +43,9 @@ def app(fake: FakeEngine) -> App:
 
 @pytest.fixture
 def translated(app):
+    """The seed page imported and translated; its translations published as `run` does under policy `current`."""
     assert invoke("import", str(SEED)).exit_code == 0
-    assert invoke("run", app=app).exit_code == 0
+    assert invoke("--publish-policy", "current", "run", app=app).exit_code == 0
 
 
 def all_commands(group: click.Group, prefix=()):
@@ -221,7 +222,7 @@ def test_a_model_failure_mid_run_is_one_line_and_keeps_what_was_done(monkeypatch
     monkeypatch.setattr("translator.translation.pipeline.CHUNK_SENTENCES", 10)
     invoke("import", str(SEED))
     failing = FakeEngine(fail_on_call=2, failure=EngineError("tiny: the model failed while translating: CUDA failed"))
-    result = invoke("run", app=App(engine_factory=lambda config: failing))
+    result = invoke("--publish-policy", "current", "run", app=App(engine_factory=lambda config: failing))
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == "Error: tiny: the model failed while translating: CUDA failed\n"
     data = json.loads(invoke("list", "--json").stdout)
@@ -256,7 +257,7 @@ def test_show_english_has_the_link(translated):
 def test_show_json_shape(translated, lang):
     data = json.loads(invoke("show", "1", "--lang", lang, "--json").stdout)
     # The Japanese lists its sentences with their QA flags; the English does not.
-    assert list(data) == ["id", "lang", "headline", "headline_sentences", "published", "body", "link", "full_page"] + ["sentences"] * (lang == "ja")
+    assert list(data) == ["id", "lang", "headline", "headline_sentences", "published", "body", "link", "full_page"] + ["translation", "sentences"] * (lang == "ja")
     assert (data["id"], data["lang"], data["published"]) == (1, lang, "2025-02-21T18:38:00+09:00")
     assert {block["kind"] for block in data["body"]} == {"paragraph", "subheading"}
     assert all(list(block) == ["kind", "text", "sentences"] for block in data["body"])
@@ -307,7 +308,7 @@ def test_show_json_gives_the_sentences_in_english_and_japanese(translated):
     ]
     for en, ja in zip(english["body"], japanese["body"]):
         assert " ".join(en["sentences"]) == en["text"] or en["kind"] == "subheading"
-        # The run saves the engine's output in news style (pipeline.post_edit), as the block it is in.
+        # The run saves the engine's output in news style (quality/post_editing.post_edit), as the block it is in.
         headline_style = en["kind"] != "paragraph"
         assert ja["sentences"] == [post_edit(s, f"<訳>{s}", (), headline=headline_style) for s in en["sentences"]]
         assert "".join(ja["sentences"]) == ja["text"]
@@ -375,8 +376,49 @@ def test_list(translated):
 
 def test_list_empty_database(tmp_path: Path):
     Store.open(tmp_path / "db" / "news.db").close()
-    assert invoke("list").stdout == ""
-    assert invoke("list", "--json").stdout == "[]\n"
+    result = invoke("list")
+    # The list stays empty on standard output (for scripts); the why goes to standard error.
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "No articles yet: run `translate import PATH`\n")
+    result = invoke("list", "--json")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "[]\n", "")
+
+
+def test_import_from_the_wrong_folder_is_one_line_and_creates_nothing(tmp_path: Path, monkeypatch):
+    # Issue 25: run where seeds/ is not, the import said "No such file or directory", left an
+    # empty db/news.db there, and `translate list` then printed nothing with exit status 0.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv("TRANSLATE_DB", "db/news.db")  # the default, relative to where it runs
+    result = invoke("import", "seeds/")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"Error: seeds: no such file or folder (looked in {elsewhere})\n"
+    assert list(elsewhere.iterdir()) == []
+    result = invoke("list")
+    assert (result.exit_code, result.stderr) == (1, "Error: no database at db/news.db: run `translate import` first\n")
+    result = invoke("import", "seeds", "more.txt")
+    assert result.stderr == f"Error: seeds, more.txt: no such file or folder (looked in {elsewhere})\n"
+
+
+def test_an_import_that_stores_no_page_creates_no_database(tmp_path: Path):
+    (tmp_path / "empty").mkdir()
+    bad = tmp_path / "bad.txt"
+    bad.write_text("hello\n")
+    result = invoke("import", str(tmp_path / "empty"), str(bad), str(tmp_path / "gone.txt"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {tmp_path / 'empty'}: no page files (*.txt) in this folder\n"
+        f"Error: {bad}: missing the breadcrumb line ('HOME > ...') at the top\n"
+        f"Error: {tmp_path / 'gone.txt'}: no such file or folder\n"
+    )
+    assert result.stdout == (
+        f"Found 0 page files in {tmp_path / 'empty'}\n"
+        "Imported 0 pages (0 new, 0 updated, 0 unchanged) and 0 headline-only articles; 3 errors (above)\n"
+    )
+    assert not (tmp_path / "db").exists()
+    result = invoke("import", str(tmp_path / "gone.txt"), str(SEED))  # one there: imported, the other named
+    assert (result.exit_code, result.stderr) == (1, f"Error: {tmp_path / 'gone.txt'}: no such file or folder\n")
+    assert (tmp_path / "db" / "news.db").is_file()
 
 
 @pytest.mark.parametrize("command", [["list"], ["list", "--json"], ["show", "1"], ["review", "1"], ["run"]])

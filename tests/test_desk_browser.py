@@ -15,6 +15,7 @@ from .conftest import SEED, FakeEngine
 
 SCREENSHOT = Path("/tmp/desk-side-by-side.png")
 CORRECTION_SCREENSHOT = Path("/tmp/desk-correction.png")
+PHONE_SCREENSHOT = Path("/tmp/desk-list-390px.png")
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 CHANGED_FROM = "But the designation cannot be an opportunity for the US to invade our sovereignty"
 CHANGED_TO = "But the designation must never be an opportunity for the US to invade our sovereignty"
@@ -65,14 +66,23 @@ def test_from_serve_to_a_published_japanese_article_and_a_correction(desk, page)
     assert page.locator("tr.block-start th").first.inner_text() == "HEADLINE"
     assert page.locator("tbody.block-subheading").count() == 2
 
-    # Fix sentence 2: type into its box, save with Ctrl+Enter (in place, no reload).
+    # An empty save is refused with a message, in place.
+    assert page.inner_text("#status") == "machine-translated" and page.inner_text(".edited-count") == "0"
     box = row(page, 2).locator("textarea")
     box.click()
     page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.press("Control+Enter")
+    assert page.locator(".save-error").inner_text() == (
+        "Not saved: a sentence's Japanese cannot be empty: every English sentence needs its translation."
+    )
+    # Fix sentence 2: type into its box, save with Ctrl+Enter (in place, no reload). The header follows.
     page.keyboard.type("メキシコ大統領は木曜日、米国に警告した。")
     page.keyboard.press("Control+Enter")
     wait_origin(page, 2, "edited")
     assert row(page, 2).locator(".unedited .text").inner_text().startswith("<訳>Mexico's president warned")
+    assert page.locator(".save-error").is_hidden()
+    assert (page.inner_text("#status"), page.inner_text(".edited-count")) == ("edited", "1")
 
     # Fix sentence 3 without the mouse: Alt+ArrowDown moves to it, Ctrl+Enter saves.
     page.keyboard.press("Alt+ArrowDown")
@@ -98,11 +108,16 @@ def test_from_serve_to_a_published_japanese_article_and_a_correction(desk, page)
     # 'English left untranslated'): each confirmed in place, the list and the button follow.
     assert page.locator("button.approve").is_disabled()
     flagged = [int(n) for n in page.locator(".need-review a").all_inner_texts()]
-    assert len(flagged) > 20 and not {2, 3, 4} & set(flagged)
+    # Sentence 4's alternative is the fake's English again: its save does not confirm its own error.
+    assert len(flagged) > 20 and not {2, 3} & set(flagged) and 4 in flagged
     for n in flagged:
         row(page, n).locator("button.review").click()
         page.wait_for_function("(n) => document.querySelector(`tr#s${n} .reviewed`) !== null", arg=n)
     assert page.locator(".need-review").count() == 0
+    # Approval means every sentence was seen: the ones still unreviewed are named by their count.
+    # (Here every sentence was edited or confirmed: the fake's output is all flagged. test_desk_web.py
+    # approves sentences left unreviewed, "Approve the 2 remaining sentences as they are".)
+    assert page.inner_text("button.approve") == "Approve"
     # Approve, then publish: the Japanese page's link goes live.
     page.click("button.approve")
     assert page.inner_text("#status") == "approved"
@@ -122,7 +137,13 @@ def test_from_serve_to_a_published_japanese_article_and_a_correction(desk, page)
             (AuditAction.PUBLISH, None, "Hanako"),
         ]
         assert sum(e.action == AuditAction.REVIEW for e in trail) == len(flagged)
+        assert article.approval.accepted == 0
     assert page.locator("table.audit tbody tr").count() == 5 + len(flagged)
+    # The public Japanese page says what the editors checked.
+    page.goto(url + "/articles/1/ja")
+    total = len({p.source_hash for p in article.pairs})
+    assert page.inner_text("p.machine-translation") == f"この記事は英語の原文を機械翻訳し、編集部が全{total}文を確認したものです。"
+    page.go_back()
 
     # A corrected English page arrives: one sentence changed, one paragraph added; the batch runs.
     corrected = Path(app.config.db).parent / "corrected.txt"
@@ -159,6 +180,22 @@ def test_from_serve_to_a_published_japanese_article_and_a_correction(desk, page)
         assert store.aligned_article(1, "ja").editorial_status == EditorialStatus.STALE
         assert [p.origin for p in store.aligned_article(1, "ja").pairs[1:4]] == [Origin.EDITED] * 3
     assert dialogs == []
+
+
+def test_the_list_fits_a_phone(desk, browser):
+    """At 390 px wide (a phone) every headline of the list is on screen, not off to the right."""
+    app, url = desk
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP")
+    page = context.new_page()
+    try:
+        name_yourself(page, url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        for link in page.locator("table.articles td.headline a").all()[:5]:
+            box = link.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+        page.screenshot(path=str(PHONE_SCREENSHOT), full_page=False)
+    finally:
+        context.close()
 
 
 def test_review_and_reapprove_with_the_keyboard_only(desk, page):

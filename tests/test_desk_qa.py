@@ -55,12 +55,17 @@ def test_a_glossary_term_added_at_the_desk_flags_the_translations_that_lack_it(a
     added = client.post("/desk/glossary", data=term)
     assert (added.status_code, added.headers["Location"]) == (302, "/desk/glossary")
     page_after = client.get("/desk/glossary").text
-    assert texts(page_after, "notice") == ["Added: Sheinbaum → シェーンバウム"]
+    # The machine output that names her follows the new term at once; the editor's saved text is never rewritten.
+    assert texts(page_after, "notice") == [
+        "Added: Sheinbaum → シェーンバウム; 1 article rechecked, 1 machine sentence rewritten to follow the glossary"
+    ]
     row_text = client.get("/desk/articles/1").text
     assert texts(row_text, "glossary") == ["glossary: 'Sheinbaum' should be シェーンバウム"]
     client.post("/desk/glossary/remove", data={"english": "sheinbaum", "csrf_token": token})
     assert texts(client.get("/desk/articles/1").text, "glossary") == []
-    assert texts(client.get("/desk/glossary").text, "notice") == ["Removed: Sheinbaum → シェーンバウム"]
+    assert texts(client.get("/desk/glossary").text, "notice") == [
+        "Removed: Sheinbaum → シェーンバウム; 1 article rechecked, 1 machine sentence rewritten to follow the glossary"
+    ]
 
 
 def test_the_glossary_page_refuses_bad_entries_and_files_with_a_message(app):
@@ -132,3 +137,22 @@ def test_an_upload_larger_than_an_input_page_is_refused_with_a_page(app):
     )
     assert refused.status_code == 413
     assert texts(refused.text, "error") == ["The upload is too large: at most 4 MiB."]
+
+
+def test_a_glossary_with_formula_cells_is_named_at_the_desk_and_exported_quoted(app):
+    from .conftest import CASES
+
+    client, token = signed_in(app)
+    data = {"file": (io.BytesIO((CASES / "formula_injection.csv").read_bytes()), "names.csv"), "csrf_token": token}
+    assert client.post("/desk/glossary/import", data=data, content_type="multipart/form-data").status_code == 302
+    notices = texts(client.get("/desk/glossary").text, "notice")
+    assert notices[0].startswith("Imported names.csv: 5 added")
+    assert notices[1:] == [
+        "Warning: names.csv, line 2: the english starts with '=', which a spreadsheet runs as a formula (kept as text; exports quote it)",
+        "Warning: names.csv, line 3: the note starts with '=', which a spreadsheet runs as a formula (kept as text; exports quote it)",
+        "Warning: names.csv, line 4: the english starts with '+', which a spreadsheet runs as a formula (kept as text; exports quote it)",
+        "Warning: names.csv, line 5: the english starts with '@', which a spreadsheet runs as a formula (kept as text; exports quote it)",
+        "Warning: names.csv, line 6: the english starts with '-', which a spreadsheet runs as a formula (kept as text; exports quote it)",
+    ]
+    exported = client.get("/desk/glossary.csv").text.splitlines()
+    assert "Cartel,カルテル,'=cmd|' /C calc'!A0" in exported and "'-2+3,マイナス,minus sign" in exported

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from translator.editorial import editing, terminology
 from translator.app import App
 from translator.text.importer import save_page
-from translator.core.news import EditorialStatus, sentence_hash
+from translator.core.news import EditorialStatus, Hypothesis, sentence_hash
 from translator.web import create_app
 
 from .conftest import FakeEngine, jst, page
@@ -107,6 +108,106 @@ def test_every_change_needs_the_csrf_token(app, path):
         assert store.audit_trail(1, "ja") == []
 
 
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.1.nip.io", "localhost.evil.example"])
+def test_a_request_for_a_foreign_host_is_refused(app, host):
+    """DNS rebinding: a page at evil.example whose name now resolves to 127.0.0.1 sends Host: evil.example.
+    It can neither read a desk page (nor its CSRF token) nor set a name, edit, approve or publish."""
+    client = create_app(app).test_client()
+    for path in ("/desk/editor", "/desk/", "/", "/articles/1/en"):
+        response = client.get(path, headers={"Host": host})
+        assert response.status_code == 421 and "csrf_token" not in response.text
+    signed, token = signed_in(app)
+    edit = signed.post(sentence_url("One came."), data={"text": "乗っ取り", "csrf_token": token}, headers={"Host": host})
+    assert edit.status_code == 421
+    with app.store() as store:
+        assert store.audit_trail(1, "ja") == []
+
+
+def test_loopback_names_and_the_allowed_hosts_are_answered(app):
+    client = create_app(app, allowed_hosts=("desk.newsroom.example",)).test_client()
+    for host in ("localhost", "localhost:8000", "127.0.0.1:8000", "[::1]:8000", "desk.newsroom.example:8000"):
+        assert client.get("/", headers={"Host": host}).status_code == 200
+    assert client.get("/", headers={"Host": "other.newsroom.example"}).status_code == 421
+
+
+@pytest.mark.parametrize("header", ["Origin", "Referer"])
+def test_a_change_from_another_origin_is_refused_even_with_the_token(app, header):
+    client, token = signed_in(app)
+    other = "https://evil.example" + ("/page" if header == "Referer" else "")
+    refused = client.post(sentence_url("One came."), data={"text": "乗っ取り", "csrf_token": token}, headers={header: other})
+    assert refused.status_code == 403
+    same = "http://localhost" + ("/desk/articles/1" if header == "Referer" else "")
+    saved = client.post(sentence_url("One came."), data={"text": "一人来た。", "csrf_token": token}, headers={header: same})
+    assert saved.status_code == 302
+    with app.store() as store:
+        assert [entry.after for entry in store.audit_trail(1, "ja")] == ["一人来た。"]
+
+
+class PlainJapanese:
+    """An engine whose Japanese QA finds nothing wrong in, so sentences can be left unreviewed."""
+
+    package, package_version = "plain", "1"
+
+    def translate(self, sentences):
+        return [Hypothesis("会談は終わった。" if s.strip() else "", False, -0.1) for s in sentences]
+
+    def alternatives(self, sentence, n):
+        return self.translate([sentence])
+
+
+def test_approval_names_the_sentences_no_one_reviewed_and_the_page_says_so():
+    app = App(flags={"publish_policy": "approved"}, engine_factory=lambda config: PlainJapanese())
+    with app.store(create=True) as store:
+        save_page(store, page("Talks end", ["One came. Two went.", "Three stayed."]))
+    app.translate_pending()
+    client, token = signed_in(app)
+    saved = client.post(sentence_url("One came."), data={"text": "一人が来た。", "csrf_token": token, "row": "2"},
+                        headers={"X-Requested-With": "fetch", "X-CSRFToken": token})
+    state = json.loads(saved.headers["X-Article-State"])
+    assert (state["status"], state["edited"], state["remaining"], state["need_review"]) == ("edited", 1, 3, [])
+    tree = html5lib.parse(client.get("/desk/articles/1").text)
+    [button] = [b for b in tree.iter(f"{XHTML}button") if "approve" in (b.get("class") or "").split()]
+    assert ("".join(button.itertext()), button.get("data-remaining")) == ("Approve the 3 remaining sentences as they are", "3")
+    stale = client.post("/desk/articles/1/approve", data={"csrf_token": token, "accept_remaining": "2"})
+    assert stale.status_code == 409 and "the page asked about 2: reload it" in stale.text
+    approved = client.post("/desk/articles/1/approve", data={"csrf_token": token, "accept_remaining": "3"})
+    assert approved.status_code == 302
+    history = client.get("/desk/articles/1").text
+    assert "approved 3 unreviewed sentences as they were" in history
+    client.post("/desk/articles/1/publish", data={"csrf_token": token})
+    note = "".join(texts(client.get("/articles/1/ja").text, "machine-translation"))
+    assert note == "この記事は英語の原文を機械翻訳したものです。編集部が全4文のうち1文を確認し、残る3文は機械翻訳のまま承認しました。"
+
+
+def test_a_memory_suggestion_shows_what_it_gets_wrong_for_this_sentence():
+    app = App(engine_factory=lambda config: PlainJapanese())
+    with app.store(create=True) as store:
+        save_page(store, page("Nikkei rises", ["The Nikkei rose 1.2 percent on Monday."]))
+        save_page(store, page("Nikkei rises again", ["The Nikkei rose 2.5 percent on Monday."], published=jst(2025, 2, 22, 9, 0)))
+    app.translate_pending()
+    with app.store() as store:
+        article = store.aligned_article(1, "ja")
+        for pair in article.pairs:
+            editing.edit_sentence(store, 1, "ja", pair.source_hash, "日経平均は月曜日に1.2%上昇した。" if "1.2" in pair.source else "日経平均が上昇", "Hanako")
+        editing.approve(store, 1, "ja", "Hanako")
+    client, _ = signed_in(app)
+    response = client.get(f"/desk/articles/2/sentences/{sentence_hash('The Nikkei rose 2.5 percent on Monday.')}")
+    assert response.status_code == 200
+    flags = texts(response.text, "flag-error")
+    assert flags == ["error: '2.5' is not in the Japanese"]
+
+
+def test_a_headline_only_article_links_to_no_page():
+    app = App(flags={"publish_policy": "current"}, engine_factory=lambda config: FakeEngine())
+    with app.store(create=True) as store:
+        save_page(store, page("Talks end", ["One came."], sidebar=[(jst(2025, 2, 21, 9, 0), "Rain falls")]))
+    app.translate_pending()
+    client, _ = signed_in(app)
+    tree = html5lib.parse(client.get("/desk/articles/2").text)
+    assert [a.get("href") for a in tree.iter(f"{XHTML}a") if (a.get("href") or "").startswith("/articles/")] == []
+    assert "headline only: no page, its Japanese headline is in the sidebars" in "".join(texts(client.get("/desk/articles/2").text, "meta"))
+
+
 def test_a_form_from_before_a_restart_says_to_reload(app):
     _, token = signed_in(app)
     restarted = create_app(app).test_client()  # a new process: a new secret key, no session it can read
@@ -188,7 +289,7 @@ def test_the_list_filters_by_status_and_pages(app, monkeypatch):
 
 
 def test_the_list_says_a_headline_only_article_is_in_sidebars_not_live():
-    app = App(engine_factory=lambda config: FakeEngine())
+    app = App(flags={"publish_policy": "current"}, engine_factory=lambda config: FakeEngine())
     with app.store(create=True) as store:
         save_page(store, page("Talks end", ["One came."], sidebar=[(jst(2025, 2, 21, 9, 0), "Rain falls")]))
     app.translate_pending()  # the publish policy `current`: both go up

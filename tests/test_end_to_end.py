@@ -53,7 +53,8 @@ def test_runs_without_network(desk):
     assert re.fullmatch(r"Translated 42 articles, 71 sentences \(71 new to the model\) in [\d.]+ s: [\d.]+ sentences/s\n", run.stdout)
     english = json.loads(translate("show", "1", "--lang", "en", "--json", cwd=cwd, env=env).stdout)
     japanese = json.loads(translate("show", "1", "--lang", "ja", "--json", cwd=cwd, env=env).stdout)
-    assert (english["link"], japanese["link"]) == ("/articles/1/ja", "/articles/1/en")
+    # The default publish policy, `approved`: nothing is public (no links) until an editor publishes.
+    assert (english["link"], japanese["link"]) == (None, None)
     assert [b["kind"] for b in japanese["body"]] == [b["kind"] for b in english["body"]]
     # The same blocks through `translate text`, each alone on its line: the batch of
     # 71 sentences gave each sentence what it gets on its own.

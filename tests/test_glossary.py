@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from translator.quality.glossary import (
     make_entry,
     read_glossary,
     term_key,
-    terms_pattern,
+    term_pattern,
 )
 
 from .conftest import REPO
@@ -134,8 +135,40 @@ def test_terms_in_capitals_match_only_as_written() -> None:
     assert find_terms("SHEINBAUM and the SINALOA CARTEL", GLOSSARY)[0][0].english == "Sheinbaum"
 
 
-@given(st.text(max_size=60))
-def test_one_pattern_finds_a_term_exactly_where_find_terms_does(text: str) -> None:
-    pattern = terms_pattern(GLOSSARY)
-    assert pattern is not None and terms_pattern([]) is None
-    assert bool(pattern.search(text)) == bool(find_terms(text, GLOSSARY))
+# Terms that try the index: capitals only, punctuation inside, a plural-looking end,
+# letters re folds beyond str.lower (ı, ſ, final sigma), no word character at all.
+TRICKY = GLOSSARY + [
+    GlossaryEntry("U.S.", "米国"),
+    GlossaryEntry("AT&T", "AT&T"),
+    GlossaryEntry("Jean-Paul Sartre", "サルトル"),
+    GlossaryEntry("Diyarbakır", "ディヤルバクル"),
+    GlossaryEntry("Zürich", "チューリッヒ"),
+    GlossaryEntry("Straße", "通り"),
+    GlossaryEntry("ΟΔΟΣ", "道"),
+    GlossaryEntry("#MeToo", "#MeToo"),
+    GlossaryEntry("€", "ユーロ"),
+    GlossaryEntry("Lens", "ランス"),
+]
+_PIECES = list("SaUXtıİſσς#€&.-'’ _") + [
+    "Sheinbaum", "SHEINBAUM", "sheinbaums", "Sinaloa", "sinaloa", "cartel", "CARTELS", "US", "us", "U.S.", "u.s.",
+    "AT&T", "at&T", "Jean", "Paul", "SARTRE", "Diyarbakır", "DIYARBAKIR", "diyarbakir", "Zürich", "ZU\u0308RICH",
+    "Straße", "STRASSE", "ΟΔΟΣ", "οδος", "MeToo", "Lens", "lens", " ", "  ", "'s", "’s",
+]  # fmt: skip
+_TEXT = st.lists(st.sampled_from(_PIECES), max_size=16).map("".join)
+
+
+@given(_TEXT.map(lambda text: unicodedata.normalize("NFC", text)))
+def test_the_index_finds_each_term_exactly_where_its_own_pattern_does(text: str) -> None:
+    expected = sorted(
+        ((entry, match.span()) for entry in TRICKY if (match := term_pattern(entry.english).search(text))),
+        key=lambda item: item[1],
+    )
+    assert find_terms(text, TRICKY) == expected
+
+
+@given(_TEXT.map(lambda text: unicodedata.normalize("NFC", text)))
+def test_decomposed_text_gives_the_same_terms_at_its_own_places(text: str) -> None:
+    decomposed = unicodedata.normalize("NFD", text)
+    assert [(entry, unicodedata.normalize("NFC", decomposed[start:end])) for entry, (start, end) in find_terms(decomposed, TRICKY)] == [
+        (entry, text[start:end]) for entry, (start, end) in find_terms(text, TRICKY)
+    ]

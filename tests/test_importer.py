@@ -7,9 +7,11 @@ from hypothesis import strategies as st
 import os
 import socket
 import time
+import unicodedata
 
 from translator.text.cleaning import MAX_INPUT_BYTES, Cleaned
-from translator.core.errors import InputTooLarge, NotUTF8Error, PageFormatError
+from translator.core.errors import InputTooLarge, NotUTF8Error, PageFormatError, PathNotFound
+from translator.quality.glossary import GlossaryEntry, find_terms
 from translator.text.importer import Outcome, PageRepairs, import_paths, read_page, same_story, save_page
 from translator.text.journal import Repair, parse_page
 from translator.translation.pipeline import run
@@ -17,6 +19,8 @@ from translator.core.news import Status
 from translator.store import opened
 
 from .conftest import SEED, FakeEngine, jst, page, page_text, subheading
+
+CASES = Path(__file__).parent / "data" / "cases"  # copies of ../shared/cases/ (issue 25)
 
 
 def test_not_utf8(tmp_path: Path):
@@ -37,9 +41,69 @@ def test_import_folder_reports_bad_files_and_keeps_the_good(store, tmp_path: Pat
     assert [(scan.path, scan.found) for scan in report.folders] == [(str(folder), 2)]
     assert [str(e) for e in report.errors] == [
         f"{folder / 'b.txt'}: missing the breadcrumb line ('HOME > ...') at the top",
-        f"{tmp_path / 'missing.txt'}: No such file or directory",
+        f"{tmp_path / 'missing.txt'}: no such file or folder",
     ]
     assert store.db["articles"].count == 42
+
+
+def test_paths_that_all_do_not_exist_open_no_store(tmp_path: Path, monkeypatch):
+    # Issue 25: `translate import seeds/` from the wrong folder made an empty db/news.db there.
+    monkeypatch.chdir(tmp_path)
+    calls = []
+    with pytest.raises(PathNotFound) as raised:
+        import_paths(lambda: calls.append(1), [Path("seeds/"), tmp_path / "gone.txt"])
+    assert str(raised.value) == f"seeds, {tmp_path / 'gone.txt'}: no such file or folder (looked in {tmp_path})"
+    assert raised.value.paths == ["seeds", str(tmp_path / "gone.txt")]
+    assert calls == []
+    with pytest.raises(PathNotFound, match=r"^/no/such/folder: no such file or folder$"):
+        import_paths(lambda: calls.append(1), [Path("/no/such/folder")])
+
+
+def test_the_store_is_opened_for_the_first_page_and_only_then(tmp_path: Path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "not-a-page.txt").write_text("hello\n", encoding="utf-8")
+    database = tmp_path / "db" / "news.db"
+    report = import_paths(lambda: opened(database), [tmp_path / "empty", tmp_path / "not-a-page.txt", tmp_path / "gone"])
+    assert [str(e) for e in report.errors] == [
+        f"{tmp_path / 'empty'}: no page files (*.txt) in this folder",
+        f"{tmp_path / 'not-a-page.txt'}: missing the breadcrumb line ('HOME > ...') at the top",
+        f"{tmp_path / 'gone'}: no such file or folder",
+    ]
+    assert report.pages == 0 and not database.parent.exists()
+    calls = []
+
+    def opener():
+        calls.append(1)
+        return opened(database)
+
+    report = import_paths(opener, [tmp_path / "not-a-page.txt", SEED, SEED])
+    assert (report.new, report.unchanged, calls) == (1, 1, [1])  # opened once, for two pages
+    with opened(database, create=False) as store:
+        assert store.db["articles"].count == 42
+
+
+def test_nfd_case_is_stored_composed_and_is_one_story_with_its_composed_twin(store, tmp_path: Path):
+    # ../shared/cases/nfd_article.txt: line 3 writes "Zürich" decomposed (u + U+0308), line 4 composed.
+    case = CASES / "nfd_article.txt"
+    text = case.read_text(encoding="utf-8")
+    assert "Zu\u0308rich" in text and "Z\u00fcrich" in text
+    report = import_paths(store, [case])
+    assert (report.new, report.repaired) == (1, [])  # canonically equivalent: no note for the editor
+    sentences = [sentence for block in store.blocks(1) for sentence in block.sentences]
+    assert sentences == [
+        "Zurich bank fined",
+        "A Z\u00fcrich court fined the bank 3 million francs on Monday.",
+        "Z\u00fcrich prosecutors welcomed the ruling.",
+    ]
+    # The term of ../shared/cases/nfc_glossary.csv is found in both paragraphs now.
+    glossary = [GlossaryEntry("Z\u00fcrich", "チューリッヒ", "city in Switzerland (NFC)")]
+    assert [[entry.english for entry, _ in find_terms(s, glossary)] for s in sentences] == [[], ["Zürich"], ["Zürich"]]
+    # One form inside: the same page written composed, or all decomposed, is the same article.
+    for form in ("NFC", "NFD"):
+        twin = tmp_path / f"{form}.txt"
+        twin.write_text(unicodedata.normalize(form, text), encoding="utf-8")
+        assert import_paths(store, [twin]).unchanged == 1
+    assert store.db["articles"].count == 1
 
 
 def test_reimport_changes_nothing(store):

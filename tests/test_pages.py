@@ -23,6 +23,14 @@ from .conftest import SEED, SPAIN, page_text, parse_html
 MEXICO = "Mexico says won't accept US 'invasion' in fight against cartels"
 
 
+
+@pytest.fixture(autouse=True)
+def translations_go_live(hermetic, monkeypatch):
+    """These tests are about the pages of published translations: `translate run` publishes
+    what it translates (policy `current`); the default, `approved`, is tested in test_desk_editing.py."""
+    monkeypatch.setenv("TRANSLATE_PUBLISH_POLICY", "current")
+
+
 def get(app: App, url: str, status: int = 200) -> str:
     response = create_app(app).test_client().get(url)
     assert response.status_code == status, response.text

@@ -63,7 +63,7 @@ def texts(store, article_id=1):
 
 
 def test_add_list_remove(store) -> None:
-    assert terminology.add_term(store, " Rubio ", "ルビオ", "US secretary of state") == (
+    assert terminology.add_term(store, " Rubio ", "ルビオ", "US secretary of state")[:2] == (
         GlossaryEntry("Rubio", "ルビオ", "US secretary of state"),
         TermChange.ADDED,
     )
@@ -73,7 +73,7 @@ def test_add_list_remove(store) -> None:
     terminology.add_term(store, "rubio", "ルビオ")
     terminology.add_term(store, "Abe", "安倍")
     assert store.glossary() == [GlossaryEntry("Abe", "安倍"), GlossaryEntry("rubio", "ルビオ")]
-    assert terminology.remove_term(store, "  RUBIO") == GlossaryEntry("rubio", "ルビオ")
+    assert terminology.remove_term(store, "  RUBIO")[0] == GlossaryEntry("rubio", "ルビオ")
     with pytest.raises(TermNotFound, match=r"^no glossary entry for 'Rubio'$"):
         terminology.remove_term(store, "Rubio")
     with pytest.raises(GlossaryError, match="^english and japanese are both required$"):
@@ -133,8 +133,9 @@ def test_run_enforces_the_glossary_and_the_style(store, article) -> None:
 def test_the_cache_is_post_edited_afresh(store, article) -> None:
     pipeline.run(store, lambda: DictEngine(MACHINE))  # no glossary yet
     assert texts(store)[2] == ("Rubio氏は同意した。", [("english_left", "warning")])
-    terminology.add_term(store, "Rubio", "ルビオ")
-    assert texts(store)[2] == ("Rubio氏は同意した。", [("glossary", "error")])  # rechecked, not rewritten
+    _, _, done = terminology.add_term(store, "Rubio", "ルビオ")
+    # The machine output is post-edited again with the new term (issue 24): no rerun needed.
+    assert texts(store)[2] == ("ルビオ氏は同意した。", []) and (done.articles, done.rewritten) == (1, 1)
     # A new article with the same sentence: from the cache, post-edited with today's glossary.
     save_page(store, page("Talks go on", ["Rubio agreed."]))
     engine = DictEngine(MACHINE)
@@ -161,16 +162,22 @@ def test_glossary_changes_recheck_the_articles_they_touch(store, article) -> Non
     save_page(store, page("Talks go on", ["Sheinbaum met Rubio on Friday."]))
     pipeline.run(store, lambda: DictEngine(MACHINE))
     assert texts(store, 2) == [("協議は続く", []), ("シェインバウム氏は金曜日にルビオ氏と会った。", [])]
-    _, change = terminology.add_term(store, "Friday", "金曜")
-    assert change == TermChange.ADDED
+    _, change, done = terminology.add_term(store, "Friday", "金曜")
+    assert (change, done.rewritten) == (TermChange.ADDED, 0)
     assert texts(store, 2)[1][1] == []  # 金曜日 holds 金曜
-    terminology.add_term(store, "Sheinbaum", "シェインボーム")
-    assert texts(store, 1)[0][1] == [("glossary", "error")]
-    assert texts(store, 2)[1][1] == [("glossary", "error")]
-    # Article 1: two sentences name Sheinbaum, and Rubio is in Latin letters.
-    assert [(a.id, a.errors, a.warnings) for a in store.articles("ja")] == [(2, 1, 0), (1, 2, 1)]
-    terminology.remove_term(store, "sheinbaum")
-    assert texts(store, 2)[1][1] == []
+    # A new spelling of a name: the machine output follows it, in both articles, without a rerun.
+    _, _, done = terminology.add_term(store, "Sheinbaum", "シェインボーム")
+    assert (done.articles, done.rewritten) == (2, 3)
+    assert texts(store, 2)[1] == ("シェインボーム氏は金曜日にルビオ氏と会った。", [])
+    assert [text for text, _ in texts(store, 1)[:2]] == [
+        "シェインボーム氏、米国の侵略を拒否", "シェインボーム氏は、48万人が殺されたと述べた。",
+    ]
+    # An editor's text is never rewritten: it is flagged where it lacks the term.
+    editing.edit_sentence(store, 2, "ja", sentence_hash("Sheinbaum met Rubio on Friday."), "シャインバウム氏は金曜日にルビオ氏と会った。", "Hanako")
+    assert texts(store, 2)[1] == ("シャインバウム氏は金曜日にルビオ氏と会った。", [("glossary", "error")])
+    _, done = terminology.remove_term(store, "sheinbaum")
+    # Back to the engine's spelling: article 1's two sentences, and the machine text kept beside the edit.
+    assert texts(store, 2)[1][1] == [] and done.rewritten == 3
     summary = terminology.import_glossary(store, SEED_GLOSSARY)
     assert summary.articles_rechecked == 2  # both name Sheinbaum or Rubio
 

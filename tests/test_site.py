@@ -30,6 +30,14 @@ SITE_FILES = {
 }
 
 
+
+@pytest.fixture(autouse=True)
+def translations_go_live(hermetic, monkeypatch):
+    """These tests are about the pages of published translations: `translate run` publishes
+    what it translates (policy `current`); the default, `approved`, is tested in test_desk_editing.py."""
+    monkeypatch.setenv("TRANSLATE_PUBLISH_POLICY", "current")
+
+
 def export(app, folder: Path):
     with app.store() as store:
         return export_site(store, folder)

@@ -57,12 +57,14 @@ def test_a_first_release_database_migrates_forward(tmp_path: Path):
         (SentencePair("Talks end", sentence_hash("Talks end"), "協議終了", Origin.MACHINE, False, None, "p", "1"),),
         (met, met),
     ]
-    assert [m.name for m in migrations.migrations.applied(store.db)][-8:] == [
+    assert [m.name for m in migrations.migrations.applied(store.db)][-10:] == [
         "m002_blocks_and_sentence_identity", "m003_publications", "m004_revisions", "m005_import_repairs",
         "m006_claims_and_retries",
         "m007_editing",
         "m008_glossary_and_qa_flags",
         "m009_live_pages",
+        "m010_translation_family",
+        "m011_accepted_sentences",
     ]
 
 

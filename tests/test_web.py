@@ -7,7 +7,7 @@ import pytest
 from translator.app import App
 from translator.core.errors import ConfigError
 from translator.web import CSP, create_app
-from translator.web.server import check_binding, is_loopback
+from translator.web.server import answered_hosts, check_binding, is_loopback
 
 
 @pytest.mark.parametrize(
@@ -21,8 +21,19 @@ def test_loopback(host: str, loopback: bool):
 def test_off_loopback_needs_a_token():
     with pytest.raises(ConfigError, match="set an access token with --token or TRANSLATE_TOKEN"):
         check_binding("0.0.0.0", None)
+    with pytest.raises(ConfigError, match="allowed hosts open the desk to other names: set an access token"):
+        check_binding("127.0.0.1", None, ("desk.example",))
     check_binding("0.0.0.0", "s3cret")
     check_binding("127.0.0.1", None)
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed", "answered"),
+    [("127.0.0.1", None, ()), ("0.0.0.0", None, ()), ("10.0.0.5", None, ("10.0.0.5",)),
+     ("0.0.0.0", ("desk.example",), ("desk.example",))],
+)
+def test_the_server_answers_loopback_names_and_the_names_it_is_given(host, allowed, answered):
+    assert answered_hosts(host, allowed) == answered
 
 
 def test_token_is_required_then_kept_in_a_cookie():

@@ -16,10 +16,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
-from .translation import packages, pipeline
+from .translation import convert, packages, pipeline
 from .editorial import publish
 from .core.settings import Config, resolve
-from .translation.engine import ArgosEngine, Decoding, Engine, EngineOptions
+from .translation.engine import CTranslate2Engine, Decoding, Engine, EngineOptions
 from .core.errors import PackageError, TranslateError
 from .core.languages import SOURCE_LANG, TARGET_LANG
 from .core.news import PublishPolicy
@@ -31,8 +31,8 @@ EngineFactory = Callable[[Config], Engine]
 log = logging.getLogger(__name__)
 
 
-def load_argos_engine(config: Config) -> ArgosEngine:
-    """The engine for the configured package, after installing or repairing the bundled packages.
+def load_engine(config: Config) -> CTranslate2Engine:
+    """The engine for the configured package (of any family), after installing or repairing the bundled packages.
 
     The model loads on first use. Broken packages are skipped, each logged as a warning.
 
@@ -45,7 +45,7 @@ def load_argos_engine(config: Config) -> ArgosEngine:
     info = found.chosen()
     for broken in found.broken:
         log.warning("skipped %s", broken)
-    return ArgosEngine(
+    return CTranslate2Engine(
         info,
         EngineOptions(
             device=config.device,
@@ -55,6 +55,9 @@ def load_argos_engine(config: Config) -> ArgosEngine:
             decoding=Decoding(beam_size=config.beam_size),
         ),
     )
+
+
+load_argos_engine = load_engine  # its name while only Argos packages loaded
 
 
 @contextlib.contextmanager
@@ -78,7 +81,7 @@ class App:
     """
 
     flags: Mapping[str, object] = field(default_factory=dict)
-    engine_factory: EngineFactory = load_argos_engine
+    engine_factory: EngineFactory = load_engine
 
     def with_flags(self, flags: Mapping[str, object]) -> "App":
         return dataclasses.replace(self, flags=dict(flags))
@@ -161,3 +164,11 @@ class App:
         """
         with _package_folder(self.config.packages_dir):
             return packages.install(file, self.config.packages_dir)
+
+    def convert_model(self, source: Path, out: Path, **options: object) -> convert.Converted:
+        """Convert a model folder or zip (OPUS-MT, M2M-100, NLLB-200, MADLAD-400) into an .argosmodel
+        file at `out` (convert.convert); nothing is installed.
+
+        :raises PackageError: when it cannot be converted (one line: what is wrong).
+        """
+        return convert.convert(source, out, **options)  # type: ignore[arg-type]

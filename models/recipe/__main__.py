@@ -212,7 +212,9 @@ def step_export(config: dict, work: Path, parts: Path, out_file: Path) -> Path:
         "license": "CC BY-SA 3.0 (trained on the NICT Kyoto Wikipedia corpus; share-alike)",
         "attribution": (
             "Trained on the NICT Japanese-English Bilingual Corpus of Wikipedia's Kyoto Articles v2.01 "
-            "(CC BY-SA 3.0), Tatoeba (CC BY 2.0 FR) and WMT general test sets."
+            "(CC BY-SA 3.0), Tatoeba (CC BY 2.0 FR), WMT general and news test sets and WMT research "
+            "systems' translations, FLORES-200 devtest (CC BY-SA 4.0), and JMdict/JMnedict names "
+            "(EDRDG, CC BY-SA 3.0)."
         ),
         "description": config.get("description", ""),
         "training": training_record(unpacked),

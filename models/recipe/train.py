@@ -198,7 +198,8 @@ def train(
     does not apply. Its best-so-far is its own, so it always leaves a checkpoint.
     A cooldown may also start from `initial_weights` (a shipped package, no
     state): the rate re-warms over a tenth of the warm-up to the
-    inverse-square-root value of `initial_step`, then falls linearly to zero.
+    inverse-square-root value of `initial_step`, then falls linearly to zero,
+    and `checkpoint.pt` holds the latest weights (not the best by validation loss).
     """
     state_file = checkpoint.with_name("state.pt")
     torch.manual_seed(config.seed)
@@ -320,16 +321,21 @@ def train(
                         "lr": scheduler.get_last_lr()[0],
                     }
                     record(entry)
-                    if min(raw_loss, ema_loss) < best:
-                        best = min(raw_loss, ema_loss)
+                    # A cooldown from a package's weights keeps its latest weights: the rate falls to
+                    # zero, while its EMA (decay 0.999) is still mostly the package, which the
+                    # Kyoto-heavy validation loss prefers and NTREX dev chrF does not (issue 21's
+                    # A/B: the news arm's last weights 13.51, the package 12.76).
+                    latest = cooldown_from is not None and warmup_from == cooldown_from
+                    if latest or min(raw_loss, ema_loss) < best:
+                        best = min(best, raw_loss) if latest else min(raw_loss, ema_loss)
                         _save(
                             checkpoint,
                             {
                                 "model_config": model_config.as_dict(),
-                                "weights": {k: v.detach().cpu() for k, v in weights.items()},
+                                "weights": {k: v.detach().cpu() for k, v in (live if latest else weights).items()},
                                 "step": step,
-                                "valid_loss": best,
-                                "ema": use_ema,
+                                "valid_loss": raw_loss if latest else best,
+                                "ema": False if latest else use_ema,
                                 "cooldown_from": cooldown_from,
                             },
                         )

@@ -28,14 +28,15 @@ def import_(app: App, paths: tuple[Path, ...]) -> None:
     updates its article and makes its Japanese stale. Repaired text (HTML
     entities, mojibake, odd spaces) is noted; lines left out of a page are
     warned about. A file that is not a page, not a regular file or over 4 MiB
-    is reported and skipped (exit status 1), as is a folder without pages.
+    is reported and skipped (exit status 1), as is a folder without pages and
+    a path that does not exist. The database is created with the first page
+    stored: when none of the paths exists, nothing is.
 
     Example:
 
         translate import seeds/ incoming/page.txt
     """
-    with app.store(create=True) as store:
-        report = importer.import_paths(store, paths)
+    report = importer.import_paths(lambda: app.store(create=True), paths)
     for folder in report.folders:
         echo_safe(f"Found {count(folder.found, 'page file')} in {folder.path}")
     for error in report.errors:
@@ -98,6 +99,8 @@ def list_(app: App, as_json: bool) -> None:
         click.echo(json_safe_dumps(reading.list_json(articles), indent=2))
     elif articles:
         click.echo(reading.render_list(articles))
+    else:  # on standard error: the list itself is empty, for a script reading it
+        click.echo("No articles yet: run `translate import PATH`", err=True)
 
 
 @click.command(name="review")

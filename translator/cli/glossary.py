@@ -12,6 +12,7 @@ import wcwidth
 from ..editorial import terminology
 from ..app import App
 from ..core.wording import count
+from ..text.cleaning import terminal_safe
 from .common import pass_app
 
 
@@ -63,8 +64,8 @@ def glossary_add(app: App, english: str, japanese: str, note: str) -> None:
         translate glossary add Sheinbaum シェインバウム --note "Claudia Sheinbaum, president of Mexico"
     """
     with app.store(create=True) as store:
-        entry, change = terminology.add_term(store, english, japanese, note)
-    click.echo(f"{change.capitalize()}: {entry.english} → {entry.japanese}")
+        entry, change, done = terminology.add_term(store, english, japanese, note)
+    click.echo(f"{change.capitalize()}: {entry.english} → {entry.japanese}{done.summary()}")
 
 
 @glossary.command(name="remove")
@@ -78,8 +79,8 @@ def glossary_remove(app: App, english: str) -> None:
         translate glossary remove Sheinbaum
     """
     with app.store() as store:
-        entry = terminology.remove_term(store, english)
-    click.echo(f"Removed: {entry.english} → {entry.japanese}")
+        entry, done = terminology.remove_term(store, english)
+    click.echo(f"Removed: {entry.english} → {entry.japanese}{done.summary()}")
 
 
 @glossary.command(name="import")
@@ -99,6 +100,8 @@ def glossary_import(app: App, file: Path, replace: bool) -> None:
     with app.store(create=True) as store:
         report = terminology.import_glossary(store, file, replace=replace)
     click.echo(report.summary(str(file)))
+    for warning in report.warnings(str(file)):
+        click.echo(f"Warning: {terminal_safe(warning)}", err=True)
 
 
 @glossary.command(name="export")

@@ -1,4 +1,4 @@
-"""Commands about translation packages: models list, models install."""
+"""Commands about translation packages: models list, models install, models convert."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from pathlib import Path
 import click
 
 from ..app import App
+from ..translation.convert import QUANTIZATIONS
+from ..translation.families import ARGOS, FAMILIES
 from .common import pass_app
 
 
 @click.group()
 def models() -> None:
-    """Install and list Argos translation packages.
+    """Install, list and convert translation packages (.argosmodel files).
 
     Example:
 
@@ -38,7 +40,11 @@ def models_list(app: App) -> None:
         click.echo(f"No packages installed in {app.config.packages_dir}/")
     for info in found.installed:
         mark = "*" if info == found.in_use else " "
-        click.echo(f"{mark} {info.name}  {info.pair}  {info.package_version or '-'}")
+        family = FAMILIES.get(str(info.metadata.get("family") or ARGOS))
+        about = ""
+        if family is not None and family.name != ARGOS:  # a converted package: its family and licence
+            about = f"  {family.title}, {info.metadata.get('license', family.license)}"
+        click.echo(f"{mark} {info.name}  {info.pair}  {info.package_version or '-'}{about}")
     for broken in found.broken:
         click.echo(f"! {broken.path}  broken: {broken.problem}")
 
@@ -58,3 +64,37 @@ def models_install(app: App, file: Path) -> None:
     """
     info = app.install_package(file)
     click.echo(f"Installed {info.name} ({info.pair} {info.package_version}) in {app.config.packages_dir}/")
+
+
+@models.command(name="convert")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), metavar="FILE.argosmodel",
+              help="The package file to write; its name, without .argosmodel, names the package.")
+@click.option("--family", type=click.Choice([name for name in FAMILIES if name != ARGOS]),
+              help="The model's family, where the folder cannot say it.  [default: from the folder]")
+@click.option("--quantization", type=click.Choice(QUANTIZATIONS), default="int8", show_default=True,
+              help="How the package stores the weights.")
+@click.option("--version", "version", default="1.0", show_default=True,
+              help="The package's version (the highest version of a language pair is the one used).")
+@pass_app
+def models_convert(app: App, path: Path, out: Path, family: str | None, quantization: str, version: str) -> None:
+    """Convert a model you have (folder or zip) into an .argosmodel package.
+
+    OPUS-MT (Marian's zip, or a Hugging Face folder), M2M-100, NLLB-200 and
+    MADLAD-400 (Hugging Face folders), with CTranslate2's converters; nothing is
+    downloaded. Hugging Face folders need transformers and PyTorch
+    (pip install 'newsdesk-translate[convert]'); running the package does not.
+    The package must load and translate a sentence before it is written. Install
+    it with `translate models install`.
+
+    Example:
+
+        translate models convert opus-2021-02-18.zip --out opus-en_ja.argosmodel
+    """
+    converted = app.convert_model(path, out, family=family, quantization=quantization, version=version)
+    click.echo(
+        f"Converted {path} ({converted.family.title}, {quantization}) into {converted.file} "
+        f"({converted.file.stat().st_size / 2**20:.1f} MiB); licence: {converted.license}"
+    )
+    if not converted.metadata.get("commercial_use", True):
+        click.echo(f"Warning: {converted.license}: not for commercial use", err=True)

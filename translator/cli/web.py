@@ -14,7 +14,7 @@ from ..web.server import make_server
 from ..core.wording import count
 from .common import pass_app, setting_options
 
-SERVE_SETTINGS = ("host", "port", "token")
+SERVE_SETTINGS = ("host", "port", "token", "allowed_hosts")
 
 
 @click.command()
@@ -23,15 +23,19 @@ SERVE_SETTINGS = ("host", "port", "token")
 def serve(app: App, **options: Any) -> None:
     """Serve the editors' desk and the article pages in both languages.
 
-    Listens on 127.0.0.1:8000 by default; any other address needs an access
-    token, which a browser gives once as ?token=... . Stop with Ctrl-C.
+    Listens on 127.0.0.1:8000 by default and answers only requests addressed to
+    a loopback name (localhost, 127.0.0.1). Any other address needs an access
+    token, which a browser gives once as ?token=..., and the host names editors
+    use (--allowed-hosts; the address served on counts). Stop with Ctrl-C.
 
     Example:
 
         translate serve --port 8000
+
+        translate serve --host 0.0.0.0 --token s3cret --allowed-hosts desk.newsroom.example
     """
     config = app.settings(**options)
-    server = make_server(app, config.host, config.port, config.token)
+    server = make_server(app, config.host, config.port, config.token, allowed_hosts=config.allowed_hosts)
     click.echo(f"Serving on http://{config.host}:{server.effective_port}/ (Ctrl-C to stop)", err=True)
     try:
         server.run()

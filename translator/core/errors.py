@@ -114,6 +114,17 @@ class SiteError(TranslateError):
     """The static site cannot be written where asked."""
 
 
+class PathNotFound(TranslateError):
+    """No file or folder named to an import exists: `paths` names them, relative ones found from `cwd`."""
+
+    PROBLEM = "no such file or folder"
+
+    def __init__(self, paths: list[Path], cwd: Path):
+        self.paths = [str(path) for path in paths]
+        where = f" (looked in {cwd})" if any(not path.is_absolute() for path in paths) else ""
+        super().__init__(f"{', '.join(self.paths)}: {self.PROBLEM}{where}")
+
+
 class InputTooLarge(TranslateError):
     """An input (a page file, standard input) is over its size limit; `source` names it."""
 

@@ -99,6 +99,11 @@ class Check(str, Enum):
     LENGTH_RATIO = "length_ratio"
     GLOSSARY = "glossary"
     NAME_CONSISTENCY = "name_consistency"
+    PLACE = "place"  # a country of the English missing while another country is named (quality/places.py)
+    NAME = "name"  # an English name with no rendering in the Japanese (quality/names.py)
+    TIME = "time"  # a.m. written as the afternoon, or p.m. as the morning (quality/times.py)
+    CHARACTER = "character"  # characters lost from the English, or garbled in the Japanese (quality/characters.py)
+    CONFIDENCE = "confidence"  # the model's own score of its output is low (machine output only)
     STYLE = "style"
 
 
@@ -203,6 +208,7 @@ class AuditAction(StrEnum):
 
     EDIT = "edit"  # changed a sentence's text (back to the run's text too)
     REVIEW = "review"  # confirmed a sentence as it is
+    ACCEPT = "accept"  # took the sentences no one had reviewed as they are, in one step (`after`: how many)
     APPROVE = "approve"
     PUBLISH = "publish"
     UNPUBLISH = "unpublish"
@@ -242,7 +248,8 @@ class SentencePair:
     - an edited sentence has origin EDITED, `target` the editor's text, `unedited`
       the text the run saved beside it (machine output or memory; None if none
       yet), and `edited_by`/`edited_at` (ISO 8601, UTC);
-    - `reviewed`: an editor edited or confirmed this sentence, or approved the article;
+    - `reviewed`: an editor confirmed this sentence, saved a text for it that QA finds no error in,
+      or took it as it was when approving the article;
     - `changed`: the English sentence is not in the English the editors last
       approved (or first worked on), so it is new or changed since; `previous_source`
       is the sentence it replaced there, None for one simply added.
@@ -285,21 +292,35 @@ class AlignedBlock:
 
 @dataclass(frozen=True)
 class TranslationInfo:
-    """Provenance of an article's translation: the package, when (ISO 8601, UTC), and
-    `source_hash`, the content hash of the English it was made from."""
+    """Provenance of an article's translation: the package, when (ISO 8601, UTC),
+    `source_hash`, the content hash of the English it was made from, and the package's
+    model family (argos, opus-mt, m2m100, nllb, madlad400; None: not recorded)."""
 
     package: str
     package_version: str
     translated_at: str
     source_hash: str
+    family: str | None = None
+
+    def as_json(self) -> dict:
+        """{"package", "package_version", "family", "translated_at"}: `show --json`'s "translation"."""
+        return {
+            "package": self.package,
+            "package_version": self.package_version,
+            "family": self.family,
+            "translated_at": self.translated_at,
+        }
 
 
 @dataclass(frozen=True)
 class Approval:
-    """An editor's approval of an article's translation: who, and when (ISO 8601, UTC)."""
+    """An editor's approval of an article's translation: who, when (ISO 8601, UTC), and how many of
+    its sentences the approval took as they were, unreviewed ("approve the 26 remaining sentences as
+    they are"; 0: every sentence was edited or reviewed one by one)."""
 
     editor: str
     approved_at: str
+    accepted: int = 0
 
 
 @dataclass(frozen=True)
@@ -344,7 +365,8 @@ class ArticleView:
     `sentences` are a translation's sentence pairs, each with the index of its
     block (0: the headline, i: body[i - 1]); empty for the original.
     `full_page` is False for an article known only by its headline (from a
-    sidebar): it has no page in either language, so no link.
+    sidebar): it has no page in either language, so no link. `translation`: a
+    translation's provenance (package, version, model family); None for the original.
     """
 
     id: int
@@ -356,11 +378,13 @@ class ArticleView:
     headline_sentences: tuple[str, ...] = ()
     sentences: tuple[tuple[int, SentencePair], ...] = ()
     full_page: bool = True
+    translation: TranslationInfo | None = None
 
     def as_json(self) -> dict:
         """The `translate show --json` object; body blocks are {"kind", "text", "sentences"}.
 
-        A translation adds "sentences": {"block", "source", "target", "flags"}
+        A translation adds "translation" ({"package", "package_version", "family",
+        "translated_at"}) and "sentences": {"block", "source", "target", "flags"}
         each, a flag being {"check", "severity", "message", "en_span", "ja_span"}
         (spans are [start, end) character offsets, or null).
         """
@@ -374,6 +398,8 @@ class ArticleView:
             "link": self.link,
             "full_page": self.full_page,
         }
+        if self.translation is not None:
+            data["translation"] = self.translation.as_json()
         if self.sentences:
             data["sentences"] = [
                 {
@@ -498,7 +524,8 @@ class Cleaned:
     line); `original` is the line as given; `repairs` names what was changed, in the
     order applied, from "html-entities", "mojibake", "control-characters",
     "invisible-characters" and "spaces". Stripping plain spaces and tabs at either
-    end is layout, not a repair, and is not named.
+    end is layout, not a repair, and is not named; nor is composing the text (NFC:
+    canonically equivalent, the same text to a reader).
     """
 
     text: str

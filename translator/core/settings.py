@@ -8,6 +8,7 @@ help); the command-line options and the README's table are made from it, and
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
@@ -62,6 +63,15 @@ def _publish_policy(value: str) -> str:
     if value not in set(PublishPolicy):
         raise ConfigError(f"publish policy must be {' or '.join(PublishPolicy)}, not {value!r}")
     return value
+
+
+def _host_names(value: str) -> tuple[str, ...]:
+    """'desk.example, 10.0.0.5' → ('desk.example', '10.0.0.5'): lower case, no ports, no empties."""
+    names = tuple(dict.fromkeys(name.strip().lower() for name in value.split(",") if name.strip()))
+    for name in names:
+        if not re.fullmatch(r"[a-z0-9.\-]+|[0-9a-f:]+", name):
+            raise ConfigError(f"allowed hosts must be host names or addresses without ports, not {name!r}")
+    return names
 
 
 def _link_template(value: str) -> str:
@@ -127,9 +137,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "publish_policy",
         "TRANSLATE_PUBLISH_POLICY",
-        "current",
-        "When a translation goes live: current (as soon as `run` makes it, marked unreviewed until approved) "
-        "or approved (only when an editor publishes it in the desk).",
+        "approved",
+        "When a translation goes live: approved (only when an editor publishes it in the desk) or current "
+        "(as soon as `run` makes it, marked as not reviewed until approved).",
         _publish_policy,
         "POLICY",
     ),
@@ -178,6 +188,16 @@ SETTINGS: tuple[Setting, ...] = (
         metavar="TOKEN",
         shown_default="none",
     ),
+    Setting(
+        "allowed_hosts",
+        "TRANSLATE_ALLOWED_HOSTS",
+        None,
+        "Host names `serve` answers to besides loopback, comma-separated (with --token, beyond 127.0.0.1); "
+        "a request for any other Host is refused.",
+        _host_names,
+        "NAMES",
+        shown_default="loopback names only",
+    ),
 )
 
 
@@ -185,10 +205,8 @@ SETTING_BY_NAME = {setting.name: setting for setting in SETTINGS}
 
 
 def default(name: str) -> object:
-    """The parsed default of setting `name` (int for beam_size): the one place a default is written.
+    """The parsed default of setting `name` (int for beam_size).
 
-    The engine's option classes take their defaults from here, so a library
-    caller and the command line start from the same values.
     :raises KeyError: for a setting that does not exist.
     """
     setting = SETTING_BY_NAME[name]
@@ -220,6 +238,7 @@ class Config:
     host: str
     port: int
     token: str | None
+    allowed_hosts: tuple[str, ...] | None
 
 
 def resolve(environ: Mapping[str, str] | None = None, **flags: object) -> Config:

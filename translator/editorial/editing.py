@@ -83,9 +83,13 @@ def edit_sentence(
 ) -> bool:
     """Save an editor's text for a sentence (made one line by `sentence_text`); True if the text changed.
 
-    Saving the text already shown only marks the sentence reviewed; saving the
-    run's own text removes the edit. Every change is in the audit trail with
-    the text before and after.
+    A saved text counts as the sentence's review only when QA finds no error in
+    it: an error on the text an editor (or a memory suggestion) wrote still needs
+    its own confirmation (`mark_reviewed`), since a save is no sign that anyone saw
+    the error (issue 24: a suggestion's "1.2%" for "2.5 percent" was saved, counted
+    as reviewed, and published). Saving the text already shown, without an error,
+    only marks the sentence reviewed; saving the run's own text removes the edit.
+    Every change is in the audit trail with the text before and after.
 
     :raises ArticleNotFound: / SentenceNotFound: for a wrong article or sentence.
     :raises EditorialError: for empty text or an unusable editor name.
@@ -98,10 +102,10 @@ def edit_sentence(
         run_text, edit_text = store.sentence_texts(article_id, lang, source_hash)
         before = edit_text if edit_text is not None else run_text
         at = _now()
-        newly_reviewed = store.record_review(article_id, lang, source_hash, editor, at)
         changed = text != before
         store.base_review_on(article_id, lang, content_hash, withdraw_approval=changed)
         if changed:
+            store.clear_review(article_id, lang, source_hash)  # what was confirmed is not this text
             if text == run_text:
                 store.drop_edit(article_id, lang, source_hash)
             else:
@@ -110,9 +114,13 @@ def edit_sentence(
                 article_id, lang, editor, AuditAction.EDIT, content_hash, at,
                 via=via, source_hash=source_hash, before=before, after=text,
             )
-            rechecks.recheck(store, article_id, lang, changed={source_hash})
-        elif newly_reviewed:
-            store.add_audit(article_id, lang, editor, AuditAction.REVIEW, content_hash, at, source_hash=source_hash)
+            flags = rechecks.recheck(store, article_id, lang, changed={source_hash}).get(source_hash, ())
+        else:
+            flags = store.flags(article_id, lang).get(source_hash, ())
+        if not any(flag.is_error for flag in flags):
+            newly_reviewed = store.record_review(article_id, lang, source_hash, editor, at)
+            if newly_reviewed and not changed:
+                store.add_audit(article_id, lang, editor, AuditAction.REVIEW, content_hash, at, source_hash=source_hash)
     return changed
 
 
@@ -136,18 +144,25 @@ def mark_reviewed(store: Store, article_id: int, lang: str, source_hash: str, ed
     return True
 
 
-def approve(store: Store, article_id: int, lang: str, editor: str) -> AlignedArticle:
-    """Approve the article's translation as it is; returns the article approved.
+def approve(store: Store, article_id: int, lang: str, editor: str, *, accept_remaining: int = 0) -> AlignedArticle:
+    """Approve the article's translation; returns the article approved.
 
-    Marks every sentence reviewed, bases the editors' work on the English as
-    it is (the article is no longer stale), and keeps its edited sentences in
+    Approval means every sentence was seen: edited, or reviewed one by one, or
+    taken as it is in this one explicit step, which names how many it takes:
+    `accept_remaining` must equal the number of sentences no one has reviewed
+    (the desk's button says "Approve the 26 remaining sentences as they are"), so
+    an editor never approves sentences they were not told about. The step is in
+    the audit trail (ACCEPT, with the count) and the approval keeps the count,
+    which the public page states. Approval bases the editors' work on the English
+    as it is (the article is no longer stale) and keeps its edited sentences in
     the translation memory. Approving an approved article changes nothing.
 
     :raises ArticleNotFound: for a wrong article.
-    :raises EditorialError: while the translation is missing or stale, or a
+    :raises EditorialError: while the translation is missing or stale; while a
         sentence needs review (SentencePair.needs_review: empty; or unreviewed
         and changed since the editors' English, cut at the length limit, or
-        with a QA error); or for an unusable editor name.
+        with a QA error: these are never taken in bulk); when `accept_remaining`
+        is not the number of unreviewed sentences; or for an unusable editor name.
     """
     editor = editor_name(editor)
     with store.transaction():
@@ -155,7 +170,7 @@ def approve(store: Store, article_id: int, lang: str, editor: str) -> AlignedArt
         if article.status != Status.CURRENT:
             what = "does not exist yet" if article.status == Status.MISSING else "is out of date (the English changed)"
             raise EditorialError(f"article {article_id} cannot be approved: its translation {what}: run `translate run`")
-        pending = sum(pair.needs_review for pair in article.pairs)
+        pending = len({pair.source_hash for pair in article.pairs if pair.needs_review})
         if pending:
             raise EditorialError(
                 f"article {article_id} cannot be approved: {count(pending, 'sentence')} "
@@ -163,10 +178,21 @@ def approve(store: Store, article_id: int, lang: str, editor: str) -> AlignedArt
             )
         if article.approval is not None:
             return article
+        unseen = remaining_sentences(article)
+        if len(unseen) != accept_remaining:
+            one = len(unseen) == 1
+            raise EditorialError(
+                f"article {article_id} cannot be approved: {count(len(unseen), 'sentence')} "
+                f"{'has' if one else 'have'} not been reviewed: review {'it' if one else 'them'}, or approve "
+                f"the {count(len(unseen), 'remaining sentence')} as {'it is' if one else 'they are'}"
+                + (f" (the page asked about {accept_remaining}: reload it)" if accept_remaining else "")
+            )
         content_hash, at = store.content_hash(article_id), _now()
-        store.record_approval(article_id, lang, content_hash, editor, at)
-        for pair in article.pairs:
-            store.record_review(article_id, lang, pair.source_hash, editor, at)
+        if unseen:
+            for source_hash in unseen:
+                store.record_review(article_id, lang, source_hash, editor, at)
+            store.add_audit(article_id, lang, editor, AuditAction.ACCEPT, content_hash, at, after=str(len(unseen)))
+        store.record_approval(article_id, lang, content_hash, editor, at, accepted=len(unseen))
         store.remember(
             lang,
             ((pair.source, pair.target) for pair in article.pairs if pair.origin == Origin.EDITED and pair.target),
@@ -176,6 +202,12 @@ def approve(store: Store, article_id: int, lang: str, editor: str) -> AlignedArt
         )
         store.add_audit(article_id, lang, editor, AuditAction.APPROVE, content_hash, at)
         return store.aligned_article(article_id, lang)
+
+
+def remaining_sentences(article: AlignedArticle) -> list[str]:
+    """The hashes of the article's sentences that no one has edited or reviewed, in reading order, once each:
+    what approval would take as they are (approve's `accept_remaining` is their number)."""
+    return list(dict.fromkeys(pair.source_hash for pair in article.pairs if not pair.reviewed))
 
 
 def publish(store: Store, article_id: int, lang: str, editor: str, *, template: str, source_lang: str = "en") -> bool:

@@ -11,7 +11,13 @@ ever holds the engine's own output.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
+
 from rapidfuzz import fuzz, process, utils
+
+from ..core.news import Check, Flag
+from ..quality.checks import check_sentence
+from ..quality.glossary import GlossaryEntry
 
 from ..store import Store
 
@@ -51,3 +57,14 @@ def similar(store: Store, source: str, lang: str, *, limit: int = 5, cutoff: flo
         MemoryMatch(entries[i].source, entries[i].text, round(score, 1), entries[i].editor, entries[i].approved_at)
         for _, score, i in matches
     ]
+
+
+# What a suggestion from another sentence can carry over wrongly: its figures, names, places and times.
+_CARRIED_OVER = frozenset({Check.NUMBER, Check.GLOSSARY, Check.NAME, Check.PLACE, Check.TIME})
+
+
+def differences(source: str, text: str, glossary: Sequence[GlossaryEntry] = ()) -> list[Flag]:
+    """What a memory entry's translation `text` gets wrong for `source`, this sentence's English:
+    the QA flags of its numbers, names, places and times (quality/checks.py), checked before the
+    desk offers it ("rose 2.5 percent" offered the "1.2%" of "rose 1.2 percent", issue 24)."""
+    return [flag for flag in check_sentence(source, text, glossary=glossary) if flag.check in _CARRIED_OVER]

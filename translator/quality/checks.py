@@ -24,7 +24,10 @@ The checks, and what each accepts:
   the sentence is in title case; a year spelt out ("nineteen eighty-four") is
   read as two numbers. A percentage whose figure is in the Japanese but not as
   a percentage (25-percent tariffs as 25°C) is an error; a weekday written as
-  another day (Thursday as 金曜日) a warning.
+  another day (Thursday as 金曜日) a warning, and so is a weekday dropped: not
+  in the Japanese, nor a date or another day (20日, 翌日) in its place.
+- ``time`` (times.py): an a.m. or p.m. time whose hour the Japanese writes only
+  on the other half of the day (午後7時 or 19時 for 7 a.m.).
 - ``english_left``: Latin-letter words in the Japanese other than acronyms
   (two or more capitals: EU, U.S., C-SPAN), single capitals (initials: ジョン・F・
   ケネディ), units after a number (5km), web addresses and handles, the words
@@ -41,7 +44,19 @@ The checks, and what each accepts:
 - ``length_ratio``: Japanese characters per English character outside
   [LENGTH_RATIO_LOW, LENGTH_RATIO_HIGH] for English of at least
   LENGTH_RATIO_MIN_ENGLISH characters (see those constants for the source).
-- ``glossary``: a glossary term in the English whose Japanese is not in the Japanese.
+- ``glossary``: a glossary term in the English whose Japanese is not in the Japanese
+  (compared in NFC, whatever the widths of letters, digits and katakana).
+- ``place`` (places.py): a country, capital or demonym of the English whose
+  Japanese is missing while the Japanese names another country (Mexico's
+  president as 米国大統領): an error.
+- ``name`` (names.py): an English proper name written neither in katakana that
+  sounds like it nor in Latin letters (米コミ for Sheinbaum): a warning.
+- ``character`` (characters.py): Japanese text or emoji of the English lost
+  (𠮷野家, 🇯🇵), and garbled characters in the Japanese (U+FFFD, unassigned or
+  private-use code points, half a flag).
+- ``confidence``: machine output whose score from the model (the mean
+  log-probability of its tokens) is under CONFIDENCE_THRESHOLD: a warning. An
+  editor's text has no score and is not checked.
 - ``name_consistency`` (article only): one English name transliterated in more
   than one way across the article's sentences (シムズ here, シムス there).
 - ``style`` (`style_flags`, apart from the checks above): where the Japanese
@@ -67,18 +82,24 @@ import jaconv
 
 from ..core.news import Check, Flag, Severity
 
-from .glossary import GlossaryEntry, find_terms, latin_words
+from .characters import check_characters
+from .glossary import GlossaryEntry, find_terms, japanese_key, latin_words
+from .names import check_names, is_name
+from .places import check_places
 from .style import style_issues
 from .terms import renderings
+from .times import check_times
 
 
 class SentencePair(NamedTuple):
-    """A sentence and its translation; `truncated` comes from the engine (output cut at its limit)."""
+    """A sentence and its translation; `truncated` and `score` come from the engine (output cut at its
+    limit; the model's score, None for text no model made just now: an editor's, the memory's)."""
 
     english: str
     japanese: str
     truncated: bool = False
     is_headline: bool = False
+    score: float | None = None
 
 
 # Length ratio bounds: Japanese characters per English character. On the NTREX dev
@@ -152,6 +173,10 @@ _WEEKDAYS = dict(zip("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".
 _EN_WEEKDAY = re.compile(rf"\b({'|'.join(_WEEKDAYS)})s?\b", re.IGNORECASE)  # SUNDAY in a caps headline too
 # 木曜, or 20日（木）: a bare （日） is also Japan's abbreviation, so only after a date.
 _JA_WEEKDAY = re.compile(r"([月火水木金土日])曜|(?<=\d日)[(（]([月火水木金土日])[)）]")
+# A weekday left in English inside Japanese (日曜ではなくSundayに): no word boundary before it there.
+_LATIN_WEEKDAY = re.compile(rf"(?<![A-Za-z])({'|'.join(_WEEKDAYS)})s?(?![A-Za-z])", re.IGNORECASE)
+# A day given otherwise than by its weekday: a date (20日, not 3日間) or a day named from another (同日, 翌日).
+_JA_DAY = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})日(?!間)|[同前翌当昨本今明]日")
 _KANJI_DIGITS = "〇一二三四五六七八九"
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _BIG_UNITS = {"万": 10**4, "億": 10**8, "兆": 10**12}
@@ -409,8 +434,9 @@ def _check_numbers(english: str, japanese: str) -> list[Flag]:
 
 def _check_units_and_days(english: str, japanese: str, halfwidth: str, ja_values: set[Decimal]) -> list[Flag]:
     """A percentage whose figure is in the Japanese but not as one (25-percent tariffs as 25°C:
-    an error), and a weekday written as another day (Thursday as 金曜日: a warning, since a
-    desk may move a day to Japan time; on the NTREX references 3 of 80 weekdays differ)."""
+    an error), a weekday written as another day (Thursday as 金曜日: a warning, since a
+    desk may move a day to Japan time; on the NTREX references 3 of 80 weekdays differ),
+    and a weekday not in the Japanese at all, nor a date or another day in its place (a warning)."""
     flags = []
     percents = {value for m in _JA_PERCENT.finditer(halfwidth) for value in japanese_values(m.group(1))}
     for match in _EN_PERCENT.finditer(english):
@@ -430,7 +456,35 @@ def _check_units_and_days(english: str, japanese: str, halfwidth: str, ja_values
             Flag(Check.NUMBER, Severity.WARNING, f"{match.group()!r} is written {other}曜 (another day)",
                  en_span=match.span(), ja_span=span)
         )
+    # Those left over are not in the Japanese at all: dropped, unless a day is given otherwise
+    # (20日, 同日, 翌日: a desk may write the date) or left in English (english_left's); once per day.
+    if _JA_DAY.search(halfwidth):
+        return flags
+    paired = {_WEEKDAYS[m.group(1).capitalize()] for m in missing[: len(others)]}
+    latin = {m.group(1).capitalize() for m in _LATIN_WEEKDAY.finditer(halfwidth)}
+    dropped = {
+        _WEEKDAYS[m.group(1).capitalize()]: m
+        for m in reversed(missing[len(others) :])
+        if m.group(1).capitalize() not in latin and not _in_a_title(english, m)
+    }
+    for match in sorted((m for day, m in dropped.items() if day not in paired), key=lambda m: m.start()):
+        flags.append(
+            Flag(Check.NUMBER, Severity.WARNING, f"{match.group()!r} is not in the Japanese", en_span=match.span())
+        )
     return flags
+
+
+def _in_a_title(english: str, match: re.Match[str]) -> bool:
+    """A weekday inside a title, not a day: Saturday Night Live, Good Friday. A capitalised word beside it
+    that is not a name, nor the first word of the sentence ("On Saturday", "Tuesday Trump said": days)."""
+    after = re.match(r" ([A-Z][a-z]+)", english[match.end() :])
+    if after and not is_name(after.group(1)):
+        return True
+    before = re.search(r"([A-Z][a-z]+) $", english[: match.start()])
+    if not before:
+        return False
+    ahead = english[: before.start()].rstrip()
+    return bool(ahead) and ahead[-1] not in _OPENERS and not is_name(before.group(1))
 
 
 # -- English left in the Japanese ---------------------------------------------------
@@ -571,7 +625,9 @@ def _check_completeness(english: str, japanese: str, truncated: bool, is_headlin
 
 
 def _check_glossary(english: str, japanese: str, glossary: Sequence[GlossaryEntry]) -> list[Flag]:
-    text = _to_halfwidth(japanese)
+    # Both sides as glossary.japanese_key reads them (NFC, news style's widths): a term
+    # written in another width or Unicode form is there, so every flag can be cleared.
+    text = japanese_key(japanese)
     return [
         Flag(
             Check.GLOSSARY,
@@ -580,7 +636,30 @@ def _check_glossary(english: str, japanese: str, glossary: Sequence[GlossaryEntr
             en_span=span,
         )
         for entry, span in find_terms(english, glossary)
-        if _to_halfwidth(entry.japanese) not in text
+        if japanese_key(entry.japanese) not in text
+    ]
+
+
+# -- the model's confidence ---------------------------------------------------------------
+
+# The engine's score of a hypothesis is CTranslate2's: with the length penalty of 1 the engine
+# decodes with, the sum of its tokens' log-probabilities (the end of sentence included) divided by
+# their number, so a mean per token (a long sentence is not penalised for its length). Output under
+# this threshold gets a warning. Chosen on the NTREX dev set with the shipped model (bench/qa_refs.py
+# --translate): see docs/qa.md for what it flags there and why this value.
+CONFIDENCE_THRESHOLD = -1.2
+
+
+def _check_confidence(score: float | None) -> list[Flag]:
+    if score is None or score >= CONFIDENCE_THRESHOLD:
+        return []
+    return [
+        Flag(
+            Check.CONFIDENCE,
+            Severity.WARNING,
+            f"the model was unsure of this output (score {score:.2f}, under {CONFIDENCE_THRESHOLD}): "
+            "read it against the English",
+        )
     ]
 
 
@@ -594,22 +673,30 @@ def check_sentence(
     glossary: Sequence[GlossaryEntry] = (),
     truncated: bool = False,
     is_headline: bool = False,
+    score: float | None = None,
 ) -> list[Flag]:
     """Flags for one sentence and its Japanese, in check order (see the module docstring).
 
     `truncated` is the engine's word that the output reached its length limit;
-    `is_headline` spares headlines the sentence-end check (they end without 。).
-    Empty Japanese gets the ``empty`` flag alone. Never raises on text input.
+    `is_headline` spares headlines the sentence-end check (they end without 。);
+    `score` is the engine's score of machine output (None for an editor's text:
+    no confidence check). Empty Japanese gets the ``empty`` flag alone. Never
+    raises on text input.
     """
     completeness = _check_completeness(english, japanese, truncated, is_headline)
     if completeness and completeness[0].check is Check.EMPTY:
         return completeness
     return (
         _check_numbers(english, japanese)
+        + check_times(english, japanese)
         + _check_english_left(english, japanese, glossary)
         + _check_repetition(english, japanese)
         + completeness
         + _check_glossary(english, japanese, glossary)
+        + check_places(english, japanese, is_name)
+        + check_names(english, japanese, glossary)
+        + check_characters(english, japanese)
+        + _check_confidence(score)
     )
 
 
@@ -678,7 +765,9 @@ def check_article(
     sentence_flags = [
         list(known[i])
         if i in known
-        else check_sentence(p.english, p.japanese, glossary=glossary, truncated=p.truncated, is_headline=p.is_headline)
+        else check_sentence(
+            p.english, p.japanese, glossary=glossary, truncated=p.truncated, is_headline=p.is_headline, score=p.score
+        )
         for i, p in enumerate(pairs)
     ]
     return [own + names for own, names in zip(sentence_flags, _check_names(pairs))]

@@ -28,13 +28,14 @@ by `bench/glossary_names.py`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 from functools import lru_cache
 
 import jaconv
 
-from .glossary import GlossaryEntry, find_terms, term_pattern
+from .glossary import GlossaryEntry, halfwidth_latin, term_index, term_pattern
 
 # Below this similarity (0-1, difflib ratio of the sound keys) a katakana word is not
 # taken for a rendering of an English name; tuned on the NTREX dev references
@@ -97,33 +98,24 @@ def renderings(english: str, japanese: str) -> dict[str, str]:
 # -- enforcement ----------------------------------------------------------------------------
 
 
-def _normal(text: str) -> str:
-    # Full-width Latin and digits as ASCII (same length), so ＡＩ counts as AI.
-    return jaconv.z2h(text, kana=False, ascii=True, digit=True)
-
-
-def _occurrences(text: str, glossary: Sequence[GlossaryEntry]) -> list[tuple[int, int]]:
-    normal = _normal(text)
-    spans = []
-    for entry in glossary:
-        target = _normal(entry.japanese)
-        start = normal.find(target)
-        while start != -1:
-            spans.append((start, start + len(target)))
-            start = normal.find(target, start + 1)
-    return spans
+# Full-width Latin and digits as ASCII (same length), so ＡＩ counts as AI.
+_normal = halfwidth_latin
 
 
 def _free(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return all(span[1] <= start or end <= span[0] for start, end in taken)
 
 
-def _latin_spans(text: str, english: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+@lru_cache(maxsize=1024)  # made once per term, not per sentence (re's own cache holds 512)
+def _latin_pattern(english: str) -> re.Pattern[str]:
     words = r"\s*".join(re.escape(word) for word in english.split())
     flags = 0 if english == english.upper() else re.IGNORECASE
     # Japanese letters count as word boundaries here ("Sheinbaum氏"), Latin ones do not.
-    pattern = re.compile(rf"(?<![A-Za-z0-9]){words}(?:'s|’s)?(?![A-Za-z0-9])", flags)
-    return [m.span() for m in pattern.finditer(_normal(text)) if _free(m.span(), taken)]
+    return re.compile(rf"(?<![A-Za-z0-9]){words}(?:'s|’s)?(?![A-Za-z0-9])", flags)
+
+
+def _latin_spans(text: str, english: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    return [m.span() for m in _latin_pattern(english).finditer(_normal(text)) if _free(m.span(), taken)]
 
 
 def _katakana_windows(text: str, most_parts: int) -> list[tuple[int, int]]:
@@ -179,17 +171,22 @@ def enforce_terms(english: str, japanese: str, glossary: Sequence[GlossaryEntry]
 
     See the module docstring for how a rendering is found; every occurrence of
     the rendering found is replaced. A term whose Japanese is already in the
-    text, or that cannot be found, leaves the text as it is; no occurrence of
-    any glossary term's Japanese is ever rewritten.
+    text, or that cannot be found, leaves the text as it is (composed, NFC, once
+    a term was looked for in it); no occurrence of any glossary term's Japanese
+    is ever rewritten. Terms are found in the English's NFC form (find_terms).
     """
     if not japanese or not glossary:
         return japanese
+    index = term_index(glossary)  # built once per glossary: a sentence costs what it holds, not the glossary's size
+    english = unicodedata.normalize("NFC", english)
     text = japanese
-    found = sorted(find_terms(english, glossary), key=lambda item: (-len(item[0].english), item[1]))
+    found = sorted(index.find(english), key=lambda item: (-len(item[0].english), item[1]))
     for entry, _ in found:
         if _normal(entry.japanese) in _normal(text):
             continue
-        taken = _occurrences(text, glossary)
+        # A term the model left in Latin letters is looked for composed, as the glossary keeps it.
+        text = unicodedata.normalize("NFC", text)
+        taken = index.japanese_spans(text)
         spans = _latin_spans(text, entry.english, taken) or _katakana_spans(
             text, entry.english, _other_names(english, entry.english), taken
         )

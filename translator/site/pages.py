@@ -55,7 +55,12 @@ LABELS: dict[str, dict[str, str]] = {
         "home": "ホーム",
         "article": "記事",
         "other_page": "英語の原文はこちら",
-        "reviewed": "この記事は英語の原文を機械翻訳し、編集部が確認したものです。",
+        # What the editors checked, as the approval records it (editorial/editing.approve).
+        "reviewed": "この記事は英語の原文を機械翻訳し、編集部が全{total}文を確認したものです。",
+        "reviewed_in_part": (
+            "この記事は英語の原文を機械翻訳したものです。編集部が全{total}文のうち{checked}文を確認し、"
+            "残る{accepted}文は機械翻訳のまま承認しました。"
+        ),
         "not_reviewed": "この記事は英語の原文を機械翻訳したものです。編集部による確認はまだ済んでいません。",
         "other_index": "English",
         "index": "最新の記事（日本語版）",
@@ -146,8 +151,10 @@ class ArticlePage:
     """An article's page in `lang`: its text in that language and what surrounds it.
 
     `translation_up`: the translation's page is up (the English page links to
-    it, or says it is in preparation); `reviewed`: the desk reviewed the
-    translation (the Japanese page says whether it did).
+    it, or says it is in preparation); `reviewed`: the desk approved the
+    translation as it is; `sentences`: how many distinct sentences it has, and
+    `accepted`: how many of them the approval took unreviewed (the Japanese
+    page says what the editors checked).
     """
 
     id: int
@@ -158,6 +165,8 @@ class ArticlePage:
     translation_up: bool
     reviewed: bool
     sidebar: tuple[Entry, ...]
+    sentences: int = 0
+    accepted: int = 0
 
 
 def article_page(article: AlignedArticle, lang: str, site: Site) -> ArticlePage:
@@ -183,6 +192,8 @@ def article_page(article: AlignedArticle, lang: str, site: Site) -> ArticlePage:
         up,
         site.live.get(article.id, False),
         site.sidebar(article.id, lang),
+        len({pair.source_hash for pair in article.pairs}),
+        article.approval.accepted if article.approval else 0,
     )
 
 

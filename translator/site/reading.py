@@ -59,6 +59,7 @@ def article_view(article: AlignedArticle, lang: str) -> ArticleView:
         sentences[0],
         pairs,
         article.full_page,
+        article.translation if lang != article.source_lang else None,
     )
 
 

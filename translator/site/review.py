@@ -77,6 +77,12 @@ def wrap(text: str, width: int) -> list[str]:
     --baseline); here each line costs what it holds (1 MiB in about 1 s, 5 s in Japanese). `text` holds no control characters (`cleaning.terminal_safe` first);
     `width` is at least 1.
     """
+    # Most sentences fit their column: one line, as the loop below would make it, without
+    # cutting the text into chunks (an article of 5,656 sentences has 11,312 cells: issue 25).
+    if text.isascii() and text.isprintable() and len(text) <= width:
+        return [line] if (line := text.rstrip()) else []
+    if "\t" not in text and 0 <= wcwidth.width(text) <= width:
+        return [line] if (line := text.rstrip()) else []
     chunks = [chunk for chunk in _CHUNKS.split(text.expandtabs().translate(_ASCII_SPACES)) if chunk]
     chunks.reverse()  # popped from the end
     start = 0  # where the rest of chunks[-1] begins, once a long word has been cut

@@ -42,8 +42,8 @@ class Aligned(Connection):
                     f"""
                     select a.id, a.published, a.full_page, a.content_hash, {sql.STATUS_OF} as status,
                            {sql.EDITORIAL_OF} as editorial_status,
-                           t.package, t.package_version, t.translated_at, t.source_hash,
-                           r.base_hash, r.approved_by, r.approved_at
+                           t.package, t.package_version, t.family, t.translated_at, t.source_hash,
+                           r.base_hash, r.approved_by, r.approved_at, r.accepted
                     from articles a
                     left join translations t on t.article_id = a.id and t.lang = :lang
                     left join article_reviews r on r.article_id = a.id and r.lang = :lang
@@ -55,22 +55,26 @@ class Aligned(Connection):
             )
             if header is None:
                 raise ArticleNotFound(article_id)
+            # Blocks and sentences apart: a block's text once, not on each of its sentences' rows
+            # (a 262 KB paragraph of 5,656 sentences was copied 5,656 times, 1.5 GB: issue 25).
+            block_rows = self.db.execute(
+                "select position, kind, text from blocks where article_id = ? order by position", [article_id]
+            ).fetchall()
             rows = list(
                 self.db.query(
                     """
-                    select b.position, b.kind, b.text as block_text, s.text as source, s.source_hash,
+                    select s.position, s.text as source, s.source_hash,
                            st.text as target, st.origin, st.truncated, st.score,
                            e.text as edit, e.editor, e.edited_at, sr.reviewed_at
-                    from blocks b
-                    left join sentences s on s.article_id = b.article_id and s.position = b.position
+                    from sentences s
                     left join sentence_translations st
-                           on st.article_id = b.article_id and st.lang = ?1 and st.source_hash = s.source_hash
+                           on st.article_id = s.article_id and st.lang = ?1 and st.source_hash = s.source_hash
                     left join edits e
-                           on e.article_id = b.article_id and e.lang = ?1 and e.source_hash = s.source_hash
+                           on e.article_id = s.article_id and e.lang = ?1 and e.source_hash = s.source_hash
                     left join sentence_reviews sr
-                           on sr.article_id = b.article_id and sr.lang = ?1 and sr.source_hash = s.source_hash
-                    where b.article_id = ?2
-                    order by b.position, s.idx
+                           on sr.article_id = s.article_id and sr.lang = ?1 and sr.source_hash = s.source_hash
+                    where s.article_id = ?2
+                    order by s.position, s.idx
                     """,
                     [lang, article_id],
                 )
@@ -86,21 +90,20 @@ class Aligned(Connection):
                 else None
             )
         translation = (
-            TranslationInfo(header["package"], header["package_version"], header["translated_at"], header["source_hash"])
+            TranslationInfo(
+                header["package"], header["package_version"], header["translated_at"], header["source_hash"],
+                header["family"],
+            )
             if header["package"] is not None
             else None
         )
-        sentence_rows = [row for row in rows if row["source"] is not None]  # a block without sentences still shows
-        changes = _changes([row["source"] for row in sentence_rows], baseline)
-        pairs = {
-            id(row): _pair(row, translation, (i in changes, changes.get(i)), flags.get(row["source_hash"], ()))
-            for i, row in enumerate(sentence_rows)
-        }
-        blocks: dict[int, tuple[BlockKind, str, list[SentencePair]]] = {}
-        for row in rows:
-            _, _, block_pairs = blocks.setdefault(row["position"], (BlockKind(row["kind"]), row["block_text"], []))
-            if id(row) in pairs:
-                block_pairs.append(pairs[id(row)])
+        changes = _changes([row["source"] for row in rows], baseline)
+        blocks: dict[int, tuple[BlockKind, str, list[SentencePair]]] = {
+            position: (BlockKind(kind), text, []) for position, kind, text in block_rows
+        }  # a block without sentences still shows
+        for i, row in enumerate(rows):
+            pair = _pair(row, translation, (i in changes, changes.get(i)), flags.get(row["source_hash"], ()))
+            blocks[row["position"]][2].append(pair)
         approved = header["approved_at"] is not None and base_hash == header["content_hash"]
         return AlignedArticle(
             id=header["id"],
@@ -113,7 +116,7 @@ class Aligned(Connection):
             links=links,
             blocks=tuple(AlignedBlock(kind, text, tuple(pairs)) for kind, text, pairs in blocks.values()),
             editorial_status=EditorialStatus(header["editorial_status"]),
-            approval=Approval(header["approved_by"], header["approved_at"]) if approved else None,
+            approval=Approval(header["approved_by"], header["approved_at"], header["accepted"] or 0) if approved else None,
         )
 
 

@@ -152,16 +152,29 @@ class Editorial(Connection):
             )
             if withdraw_approval:
                 self.db.execute(
-                    "update article_reviews set approved_by = null, approved_at = null where article_id = ? and lang = ?",
+                    "update article_reviews set approved_by = null, approved_at = null, accepted = 0"
+                    " where article_id = ? and lang = ?",
                     [article_id, lang],
                 )
 
-    def record_approval(self, article_id: int, lang: str, content_hash: str, editor: str, at: str) -> None:
-        """Record `editor`'s approval at `at` of the translation of the English with `content_hash`."""
+    def record_approval(
+        self, article_id: int, lang: str, content_hash: str, editor: str, at: str, *, accepted: int = 0
+    ) -> None:
+        """Record `editor`'s approval at `at` of the translation of the English with `content_hash`,
+        which took `accepted` sentences as they were (unreviewed)."""
         with self.transaction():
             self.db["article_reviews"].upsert(
-                {"article_id": article_id, "lang": lang, "base_hash": content_hash, "approved_by": editor, "approved_at": at},
+                {"article_id": article_id, "lang": lang, "base_hash": content_hash, "approved_by": editor,
+                 "approved_at": at, "accepted": accepted},
                 pk=("article_id", "lang"),
+            )  # fmt: skip
+
+    def clear_review(self, article_id: int, lang: str, source_hash: str) -> None:
+        """Forget that the sentence was reviewed (its text changed: what was confirmed is gone)."""
+        with self.transaction():
+            self.db.execute(
+                "delete from sentence_reviews where article_id = ? and lang = ? and source_hash = ?",
+                [article_id, lang, source_hash],
             )
 
     def add_audit(

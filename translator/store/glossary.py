@@ -14,13 +14,13 @@ class Glossary(Connection):
 
     def glossary(self) -> list[GlossaryEntry]:
         """The stored glossary, in order of the English terms (case ignored)."""
-        return [
-            GlossaryEntry(row["english"], row["japanese"], row["note"])
-            for row in self.db["glossary"].rows_where(order_by="key")
-        ]
+        # Plain rows, not sqlite-utils' dicts: a term change's recheck reads all of it (5,000
+        # terms) again for each article it writes (issue 25).
+        rows = self.db.execute("select english, japanese, note from glossary order by key")
+        return [GlossaryEntry(*row) for row in rows]
 
     def glossary_entry(self, english: str) -> GlossaryEntry | None:
-        """The entry for `english` (case and spacing ignored, glossary.term_key), if there is one."""
+        """The entry for `english` (case, spacing and Unicode form ignored, glossary.term_key), if there is one."""
         row = next(self.db["glossary"].rows_where("key = ?", [term_key(english)]), None)
         return GlossaryEntry(row["english"], row["japanese"], row["note"]) if row else None
 

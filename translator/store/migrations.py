@@ -358,6 +358,29 @@ def m009_live_pages(db: Database) -> None:
     )
 
 
+@migrations()
+def m010_translation_family(db: Database) -> None:
+    """The model family of the package that made each translation (issue 23).
+
+    Beside the package and its version: argos, opus-mt, m2m100, nllb or madlad400
+    (translation/families.py), how the package's model reads and writes text. The
+    translations made before came from Argos packages, the only ones that loaded:
+    'argos'. NULL: an engine that names no family.
+    """
+    db["translations"].add_column("family", str)
+    db.execute("update translations set family = 'argos'")
+
+
+@migrations()
+def m011_accepted_sentences(db: Database) -> None:
+    """How many sentences an approval took as they were, unreviewed (issue 24).
+
+    Approval means every sentence was seen: edited, reviewed one by one, or taken
+    in one explicit step that names the count. The public page says which.
+    """
+    db["article_reviews"].add_column("accepted", int, not_null_default=0)
+
+
 def apply(db: Database) -> None:
     """Bring `db` up to the newest schema."""
     migrations.apply(db)

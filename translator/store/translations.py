@@ -125,13 +125,14 @@ class Translations(Connection):
         package_version: str,
         source_hash: str,
         owner: str | None = None,
+        family: str | None = None,
     ) -> bool:
         """Replace the article's translation into `lang`, in one transaction; True when saved.
 
         `sentences` are keyed by their English: a sentence that occurs twice in
         the article is stored once. `source_hash` is the content hash of the
-        English the translation was made from (it is stale when that changes).
-        With `owner`, the save is a batch run's under its claim (`claim`): it is
+        English the translation was made from (it is stale when that changes);
+        `family` the package's model family (translation/families.py). With `owner`, the save is a batch run's under its claim (`claim`): it is
         made only while the claim is still the owner's (not taken over by another
         run after it expired), and it ends the claim. Returns False when not made.
 
@@ -165,12 +166,36 @@ class Translations(Connection):
             # One statement, so that a new row is an insert and an old one an update.
             conn.execute(
                 """
-                insert into translations (article_id, lang, package, package_version, translated_at, source_hash)
-                values (?, ?, ?, ?, ?, ?)
+                insert into translations (article_id, lang, package, package_version, family, translated_at, source_hash)
+                values (?, ?, ?, ?, ?, ?, ?)
                 on conflict (article_id, lang) do update set
                     package = excluded.package, package_version = excluded.package_version,
-                    translated_at = excluded.translated_at, source_hash = excluded.source_hash
+                    family = excluded.family, translated_at = excluded.translated_at,
+                    source_hash = excluded.source_hash
                 """,
-                (article_id, lang, package, package_version, now(), source_hash),
+                (article_id, lang, package, package_version, family, now(), source_hash),
             )
         return True
+
+    def machine_sentences(self, article_id: int, lang: str) -> list[tuple[str, str, str, str]]:
+        """The article's sentences whose saved text is the engine's (origin machine or cached, never an
+        editor's or the memory's): (sentence hash, English, the engine's own text, the text saved)."""
+        return [
+            (row["source_hash"], row["source"], row["machine_text"] or row["text"], row["text"])
+            for row in self.db.query(
+                f"""
+                select source_hash, source, machine_text, text from sentence_translations
+                where article_id = ? and lang = ? and origin in ('{Origin.MACHINE}', '{Origin.CACHED}')
+                order by source_hash
+                """,
+                [article_id, lang],
+            )
+        ]
+
+    def rewrite_machine_text(self, article_id: int, lang: str, source_hash: str, text: str) -> None:
+        """Save `text` as the post-edited form of the engine's output for a sentence (the engine's own stays)."""
+        with self.transaction():
+            self.db.execute(
+                "update sentence_translations set text = ? where article_id = ? and lang = ? and source_hash = ?",
+                [text, article_id, lang, source_hash],
+            )

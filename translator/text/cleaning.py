@@ -7,15 +7,17 @@ Three jobs, one per direction of travel:
 - `clean_line`: one raw line of an imported page → `Cleaned` (the clean text, the
   original and the names of the repairs made): HTML entities decoded, mojibake
   repaired (ftfy), odd spaces normalised, invisible characters, control characters,
-  terminal escape sequences and bidi embeddings/overrides/isolates removed.
+  terminal escape sequences and bidi embeddings/overrides/isolates removed; and the
+  text composed (Unicode NFC), so "Zürich" is one string however it was typed.
 - `terminal_safe` / `json_safe_dumps`: article text (or a file name) made safe to
   print: control and bidi-control characters shown as escapes instead of acting on
   the terminal.
 
 Sources for the character classes: the Unicode Character Database (general
 categories Cc, Cf, Zs, Zl, Zp; the Bidi_Control property, UAX #9 §2), ECMA-48 §5
-for the shape of escape sequences, and the HTML Living Standard's named and
-numeric character references (as implemented by `html.unescape`).
+for the shape of escape sequences, the HTML Living Standard's named and numeric
+character references (as implemented by `html.unescape`), and UAX #15 (Unicode
+Normalization Forms) for composition.
 """
 
 from __future__ import annotations
@@ -92,7 +94,8 @@ _SPACE_RUN = re.compile(f"[ {_ODD_SPACE}]*[{_ODD_SPACE}][ {_ODD_SPACE}]*")
 #   uncurl_quotes: the desk's style keeps curly quotes;
 #   fix_line_breaks, remove_control_chars: done above, by the classes above;
 #   fix_surrogates: decoded text has no surrogates;
-#   normalization: NFC/NFKC would replace CJK compatibility ideographs used in names.
+#   normalization: NFKC would rewrite full-width and compatibility characters, and
+#     NFC the CJK compatibility ideographs used in names; `_compose` does NFC without them.
 _FTFY = ftfy.TextFixerConfig(
     unescape_html=False,
     remove_terminal_escapes=False,
@@ -117,19 +120,31 @@ _FTFY = ftfy.TextFixerConfig(
 # character for good, so this bound is never reached by real text.
 _MAX_PASSES = 8
 
+# CJK compatibility ideographs (U+F900-FAFF, U+2F800-2FA1F). NFC maps most of them to
+# their unified twins (U+FA19 神 → U+795E 神): a different glyph in a person's or a
+# place's name, kept as written. They are starters (combining class 0) that compose
+# with nothing, so composing the text between them is composing the whole (UAX #15).
+_CJK_COMPATIBILITY = re.compile("([\uf900-\ufaff\U0002f800-\U0002fa1f]+)")
+
 
 def clean_line(raw: str) -> Cleaned:
-    """Clean one line of an imported page; text that needs no repair comes back as is.
+    """Clean one line of an imported page; text that needs no repair comes back as is (composed: NFC).
 
     Steps, repeated until none changes anything:
-    1. terminal escape sequences (ECMA-48) and C0 controls removed (control-characters);
-    2. HTML character references with their `;` decoded, `&amp;amp;` down to `&`
+    1. the text composed, Unicode NFC (UAX #15), CJK compatibility ideographs
+       kept as written: "Zu\u0308rich" becomes "Z\u00fcrich". Not a named repair:
+       the two are canonically equivalent, the same text to every reader and
+       font, so a note would give an editor nothing to check (and would mark
+       every page from a source that writes decomposed text); what changes is
+       that glossary terms, QA checks and sentence hashes now match;
+    2. terminal escape sequences (ECMA-48) and C0 controls removed (control-characters);
+    3. HTML character references with their `;` decoded, `&amp;amp;` down to `&`
        (html-entities);
-    3. mojibake repaired by ftfy, C1 controls read as Windows-1252 (mojibake);
-    4. remaining C0/C1 controls and bidi embeddings/overrides/isolates removed
+    4. mojibake repaired by ftfy, C1 controls read as Windows-1252 (mojibake);
+    5. remaining C0/C1 controls and bidi embeddings/overrides/isolates removed
        (control-characters); zero-width and other invisible format characters
        removed (invisible-characters);
-    5. every run of whitespace holding a non-ASCII space, a tab or a line or
+    6. every run of whitespace holding a non-ASCII space, a tab or a line or
        paragraph separator becomes one U+0020 (spaces).
     Then the ends are stripped, and a line of only spaces and format characters
     (Cf: joiners, bidi marks...) becomes "" (invisible-characters).
@@ -141,6 +156,7 @@ def clean_line(raw: str) -> Cleaned:
     text = raw.strip(" \t")
     for _ in range(_MAX_PASSES):
         before = text
+        text = _compose(text)  # first: ftfy knows mojibake by its composed characters
         text = _step(text, _remove_c0, CONTROL_CHARACTERS, done)
         text = _step(text, _decode_entities, HTML_ENTITIES, done)
         text = _step(text, lambda t: ftfy.fix_text(t, _FTFY), MOJIBAKE, done)
@@ -161,6 +177,14 @@ def _step(text: str, repair: Callable[[str], str], name: str, done: set[str]) ->
     if fixed != text:
         done.add(name)
     return fixed
+
+
+def _compose(text: str) -> str:
+    """NFC, except that CJK compatibility ideographs stay as written (see `_CJK_COMPATIBILITY`)."""
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    pieces = _CJK_COMPATIBILITY.split(text)  # odd indexes: runs of compatibility ideographs
+    return "".join(piece if i % 2 else unicodedata.normalize("NFC", piece) for i, piece in enumerate(pieces))
 
 
 def _remove_c0(text: str) -> str:

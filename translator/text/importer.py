@@ -32,16 +32,17 @@ unless an article with that time has the same or an alike headline.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from enum import StrEnum
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from .cleaning import read_text
-from ..core.errors import PageFormatError, TranslateError
+from ..core.errors import PageFormatError, PathNotFound, TranslateError
 from .journal import Page, Repair, content_hash, parse_page
 from ..core.news import Article, Block, BlockKind
 from .segment import split_sentences
@@ -292,31 +293,55 @@ class ImportReport:
             self.unchanged += 1
 
 
-def import_paths(store: Store, paths: Iterable[Path]) -> ImportReport:
+def import_paths(store: Store | Callable[[], contextlib.AbstractContextManager[Store]], paths: Iterable[Path]) -> ImportReport:
     """Import every page under `paths`, each in one transaction; a bad file is reported, not fatal.
 
-    A folder without page files is an error in the report, as is each file that
-    cannot be read or is not a page.
+    `store` is an open Store, or a function that opens one (the CLI's
+    `lambda: app.store(create=True)`), called once, when the first page has been
+    read: an import that finds no page creates no database (issue 25: `translate
+    import seeds/` from the wrong folder left an empty db/news.db there).
+
+    A folder without page files is an error in the report, as is a path that does
+    not exist and each file that cannot be read or is not a page.
+
+    :raises PathNotFound: when no path named exists (nothing is opened or created).
+    :raises StoreError: when the store, opened for the first page, cannot be.
     """
+    paths = list(paths)
+    missing = [path for path in paths if not os.path.lexists(path)]  # a dangling link exists: read_page says so
+    if paths and len(missing) == len(paths):
+        raise PathNotFound(missing, Path.cwd())
     report = ImportReport()
-    for path in paths:
-        if path.is_dir():
-            files = find_pages(path, report.errors)
-            report.folders.append(FolderScan(str(path), len(files)))
-            if not files:
-                report.errors.append(PageFormatError(path, f"no page files (*{PAGE_SUFFIX}) in this folder"))
-        else:
-            files = [path]
-        for file in files:
-            try:
-                page = read_page(file)
-            except TranslateError as error:
-                report.errors.append(error)
+    with contextlib.ExitStack() as stack:
+        opened = store if isinstance(store, Store) else None
+
+        def target() -> Store:
+            nonlocal opened
+            if opened is None:
+                opened = stack.enter_context(store())  # type: ignore[operator]  # not a Store: its opener
+            return opened
+
+        for path in paths:
+            if path in missing:
+                report.errors.append(PageFormatError(path, PathNotFound.PROBLEM))
                 continue
-            outcome, headlines = save_page(store, page, source=str(file))
-            report.count(outcome)
-            report.headlines += headlines
-            report.warnings += [f"{file}: {warning}" for warning in page.warnings]
-            if page.repairs:
-                report.repaired.append(PageRepairs(str(file), page.repairs))
+            if path.is_dir():
+                files = find_pages(path, report.errors)
+                report.folders.append(FolderScan(str(path), len(files)))
+                if not files:
+                    report.errors.append(PageFormatError(path, f"no page files (*{PAGE_SUFFIX}) in this folder"))
+            else:
+                files = [path]
+            for file in files:
+                try:
+                    page = read_page(file)
+                except TranslateError as error:
+                    report.errors.append(error)
+                    continue
+                outcome, headlines = save_page(target(), page, source=str(file))
+                report.count(outcome)
+                report.headlines += headlines
+                report.warnings += [f"{file}: {warning}" for warning in page.warnings]
+                if page.repairs:
+                    report.repaired.append(PageRepairs(str(file), page.repairs))
     return report

@@ -118,7 +118,7 @@ def parse_page(text: str, source: str = "<page>") -> Page:
     its lines (a scrape that doubled the line ends) is read as if it had none.
     After the timestamp, a line that is neither the link field nor a sidebar entry,
     and a sidebar entry whose date does not exist, are left out with a warning
-    (`Page.warnings`); every line that cleaning changed is in `Page.repairs`.
+    (`Page.warnings`); every line that cleaning repaired is in `Page.repairs`.
 
     :raises PageFormatError: naming `source` and what is missing or wrong, or when
         the page has more than MAX_LINES lines or a line longer than MAX_LINE_CHARS.

@@ -1,28 +1,31 @@
-"""Translation engines: a small interface, and the Argos package engine behind it.
+"""Translation engines: a small interface, and the CTranslate2 engine behind it.
 
 An engine takes sentences and returns one Hypothesis per sentence, in order, all
 at once or a batch at a time. It knows no database and no application settings:
-it is given a package and its EngineOptions. The Argos engine uses the package's
-own tokenizer and CTranslate2 model, loaded lazily and once, and sends sentences
-to CTranslate2 in batches of one length, not one call per paragraph as Argos
+it is given a package and its EngineOptions. The CTranslate2 engine is one core
+for every model family (families.py: Argos, OPUS-MT, M2M-100, NLLB-200,
+MADLAD-400): the family gives the tokenizer and the language tokens, the core
+does the rest. It loads the model lazily and once, and sends sentences to
+CTranslate2 in batches of one length, not one call per paragraph as Argos
 itself does. A sentence longer than the model takes whole is translated in
 clause pieces; nothing is cut without a trace.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import math
 import os
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Iterator, Protocol, Sequence
 
 from ..core.errors import ConfigError, EngineError, PackageError
 from ..core.news import Hypothesis
+from .families import LanguageTokens, Tokenizer, family_of
+from .families import argos_environment  # noqa: F401  (its callers import it from here: bench/bench.py, the tests)
 from .formats import PackageInfo
+from .hardware import available_memory, gib, run_memory
 from ..text.segment import join_sentences, split_long_sentence
 
 
@@ -30,8 +33,9 @@ class Engine(Protocol):
     """Translates sentences; names its package and version for provenance.
 
     `translate` is all an engine must have. `stream` and `safer` are what a batch
-    run uses when an engine has them (ArgosEngine does): see `steps_of` and
-    `safer_of`, which stand in for them otherwise.
+    run uses when an engine has them (CTranslate2Engine does): see `steps_of` and
+    `safer_of`, which stand in for them otherwise; `family` (families.py) is saved
+    with each translation when an engine has one (`family_of_engine`).
     """
 
     package: str
@@ -85,6 +89,12 @@ def safer_of(engine: Engine) -> Engine:
     return safer() if safer is not None else engine
 
 
+def family_of_engine(engine: Engine) -> str | None:
+    """The model family of the engine's package (families.py), None for an engine that names none."""
+    family = getattr(engine, "family", None)
+    return family if isinstance(family, str) else None
+
+
 @dataclass(frozen=True)
 class Decoding:
     """Decoding settings, chosen on the NTREX dev set (models/README.md, "Decoding").
@@ -123,6 +133,16 @@ class Decoding:
             self, beam_size=max(self.beam_size, 4), no_repeat_ngram_size=self.no_repeat_ngram_size or 4
         )
 
+    def search_options(self, beam_size: int | None = None) -> dict[str, Any]:
+        """These settings as `Translator.translate_batch` takes them (the output limit is per batch:
+        `output_limit`). The one place decoding reaches CTranslate2: a new option goes here."""
+        return {
+            "beam_size": beam_size or self.beam_size,
+            "length_penalty": self.length_penalty,
+            "no_repeat_ngram_size": self.no_repeat_ngram_size,
+            "repetition_penalty": self.repetition_penalty,
+        }
+
 
 @dataclass(frozen=True)
 class EngineOptions:
@@ -146,34 +166,6 @@ class EngineOptions:
     batch_tokens: int = 2048
     decoding: Decoding = field(default_factory=Decoding)
     max_source_tokens: int = 200
-
-
-@contextlib.contextmanager
-def argos_environment(home: Path, device: str) -> Iterator[None]:
-    """Point Argos's import-time settings at `home` (it creates folders when imported).
-
-    Argos reads its settings once, on import, so this must wrap the first import;
-    the process environment is restored afterwards.
-    """
-    values = {
-        "ARGOS_PACKAGES_DIR": str(home),
-        "XDG_DATA_HOME": str(home / ".argos" / "data"),
-        "XDG_CONFIG_HOME": str(home / ".argos" / "config"),
-        "XDG_CACHE_HOME": str(home / ".argos" / "cache"),
-        "ARGOS_DEVICE_TYPE": device,
-        # Never fetched (we call nothing that downloads), but not a live address either.
-        "ARGOS_PACKAGE_INDEX": "file:///nonexistent/",
-    }
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _check_compute_type(ctranslate2: Any, device: str, compute_type: str) -> None:
@@ -225,12 +217,17 @@ class _Model:
     """The loaded tokenizer and CTranslate2 translator, shared by an engine's copies."""
 
     translator: Any = None
-    tokenizer: Any = None
+    tokenizer: Tokenizer | Any = None
 
 
 @dataclass(frozen=True)
-class ArgosEngine:
-    """An installed Argos package, run with CTranslate2."""
+class CTranslate2Engine:
+    """An installed package of any family (families.py), run with CTranslate2.
+
+    The family gives the tokenizer (`_load`) and the language tokens (`language`);
+    everything else is the same for every family: length batches, clause pieces,
+    the output limit, N-best, the safer retry.
+    """
 
     info: PackageInfo
     options: EngineOptions = field(default_factory=EngineOptions)
@@ -244,7 +241,20 @@ class ArgosEngine:
     def package_version(self) -> str:
         return self.info.package_version
 
-    def with_decoding(self, decoding: Decoding) -> "ArgosEngine":
+    @property
+    def family(self) -> str:
+        """The package's model family, saved with its translations.
+
+        :raises PackageError: when the package names a family this version does not know.
+        """
+        return family_of(self.info).name
+
+    @property
+    def language(self) -> LanguageTokens:
+        """The tokens around each sentence (source prefix and suffix) and the target prefix."""
+        return family_of(self.info).language_tokens(self.info)
+
+    def with_decoding(self, decoding: Decoding) -> "CTranslate2Engine":
         """The same engine and loaded model, decoding differently."""
         return dataclasses.replace(self, options=dataclasses.replace(self.options, decoding=decoding))
 
@@ -253,23 +263,13 @@ class ArgosEngine:
         if model.translator is not None:
             return model
         device = self.options.device
-        with argos_environment(self.info.path.parent, device):
-            import ctranslate2
-            from argostranslate.package import Package
+        family = family_of(self.info)
+        family.language_tokens(self.info)  # unusable tokens fail here, before the model loads
+        tokenizer = family.tokenizer(self.info, device)
+        import ctranslate2
 
-        try:
-            package = Package(self.info.path)
-            tokenizer = getattr(package, "tokenizer", None)
-            if tokenizer is not None:
-                tokenizer.encode("Test.")  # SentencePiece reads its model on first use: fail now, not mid-run
-        except (OSError, RuntimeError, ValueError) as error:
-            raise PackageError(
-                f"{self.info.name}: the package is damaged ({error}): install it again "
-                "(`translate models install FILE`)"
-            ) from None
-        if tokenizer is None:
-            raise PackageError(f"{self.info.name}: no sentencepiece.model or bpe.model")
         _check_compute_type(ctranslate2, device, self.options.compute_type)
+        _check_memory(self.info, device, self.options.compute_type)
         try:
             translator = ctranslate2.Translator(
                 str(self.info.path / "model"),
@@ -280,42 +280,50 @@ class ArgosEngine:
             )
         except (RuntimeError, ValueError) as error:
             raise PackageError(f"{self.info.name}: cannot load the model on {device}: {error}") from None
-        model.tokenizer, model.translator = package.tokenizer, translator
+        model.tokenizer, model.translator = tokenizer, translator
         return model
 
-    def safer(self) -> "ArgosEngine":
+    def safer(self) -> "CTranslate2Engine":
         """See `Engine.safer`: the same engine and loaded model with `Decoding.safer`."""
         return self.with_decoding(self.options.decoding.safer())
 
-    def _hypotheses(self, model: _Model, output: Any, limit: int) -> list[Hypothesis]:
-        """A CTranslate2 TranslationResult as Hypotheses: target prefix dropped, truncation against `limit`."""
-        prefix = self.info.metadata.get("target_prefix") or ""
-        results = []
-        for tokens, score in zip(output.hypotheses, output.scores):
-            # Counted before the prefix is dropped, whether or not CTranslate2 counts it.
-            truncated = len(tokens) >= limit
-            if prefix and tokens and tokens[0] == prefix:
-                tokens = tokens[1:]
-            results.append(Hypothesis(model.tokenizer.decode(tokens).strip(), truncated, float(score)))
-        return results
+    def _decode(
+        self, model: _Model, pieces: list[list[str]], limit: int, beam_size: int | None = None, n: int = 1
+    ) -> list[list[Hypothesis]]:
+        """One CTranslate2 call on the pieces of some sentences: each sentence's `n` best, best
+        first, output cut at `limit` tokens.
 
-    def _decode(self, model: _Model, source: list[list[str]], limit: int, beam_size: int, n: int = 1) -> list[Any]:
-        prefix = self.info.metadata.get("target_prefix") or ""
-        decoding = self.options.decoding
-        return model.translator.translate_batch(
-            source,
-            target_prefix=[[prefix]] * len(source) if prefix else None,
-            beam_size=beam_size,
-            num_hypotheses=n,
-            length_penalty=decoding.length_penalty,
-            no_repeat_ngram_size=decoding.no_repeat_ngram_size,
-            repetition_penalty=decoding.repetition_penalty,
-            max_decoding_length=limit,
-            max_input_length=0,  # never cut the input
-            max_batch_size=0,  # the batch is already the size we want
-            replace_unknowns=True,
-            return_scores=True,
-        )
+        The family's tokens go around each sentence's pieces, the target prefix starts
+        the output and is dropped from it (counted towards the limit first, whether or
+        not CTranslate2 counts it); the family's tokenizer decodes the rest.
+
+        :raises EngineError: when CTranslate2 fails (out of memory, a device error).
+        """
+        language = self.language
+        prefix = language.target_prefix
+        try:
+            outputs = model.translator.translate_batch(
+                [language.source(tokens) for tokens in pieces],
+                target_prefix=[[prefix]] * len(pieces) if prefix else None,
+                num_hypotheses=n,
+                max_decoding_length=limit,
+                max_input_length=0,  # never cut the input: long sentences come in pieces (_pieces)
+                max_batch_size=0,  # the batch is already the size we want
+                replace_unknowns=True,
+                return_scores=True,
+                **self.options.decoding.search_options(beam_size),
+            )
+            decode = model.tokenizer.decode
+            results = [
+                [
+                    Hypothesis(decode(language.target(tokens)).strip(), len(tokens) >= limit, float(score))
+                    for tokens, score in zip(output.hypotheses, output.scores)
+                ]
+                for output in outputs
+            ]
+        except (RuntimeError, ValueError) as error:
+            raise EngineError(f"{self.info.name}: the model failed while translating: {error}") from None
+        return results
 
     def alternatives(self, sentence: str, n: int) -> list[Hypothesis]:
         """See `Engine.alternatives`: CTranslate2's `num_hypotheses` from a beam at least `n` wide.
@@ -329,8 +337,8 @@ class ArgosEngine:
         tokens = model.tokenizer.encode(sentence)
         limit = self.options.decoding.output_limit(len(tokens))
         beam_size = max(n, self.options.decoding.beam_size)
-        (output,) = self._decode(model, [tokens], limit, beam_size, n)
-        return self._hypotheses(model, output, limit)
+        (best,) = self._decode(model, [tokens], limit, beam_size, n)
+        return best
 
     def translate(self, sentences: Sequence[str]) -> list[Hypothesis]:
         """See `Engine.translate`. Each sentence's output is cut at `Decoding.output_limit` of its own length."""
@@ -380,6 +388,7 @@ class ArgosEngine:
         The piece length in characters comes from this sentence's own characters
         per token, and a piece still too long is split again, so every piece is
         within the limit (a piece shrinks at each step, down to one character).
+        The family's language tokens come on top (`LanguageTokens.source`).
         """
         tokens = tokenizer.encode(sentence)
         limit = self.options.max_source_tokens
@@ -404,31 +413,30 @@ class ArgosEngine:
 
         :raises EngineError: when CTranslate2 fails (out of memory, a device error).
         """
-        prefix = self.info.metadata.get("target_prefix") or ""
-        decoding = self.options.decoding
-        limit = decoding.output_limit(len(source[0]))  # one length per batch
-        try:
-            outputs = model.translator.translate_batch(
-                source,
-                target_prefix=[[prefix]] * len(source) if prefix else None,
-                beam_size=decoding.beam_size,
-                length_penalty=decoding.length_penalty,
-                no_repeat_ngram_size=decoding.no_repeat_ngram_size,
-                repetition_penalty=decoding.repetition_penalty,
-                max_decoding_length=limit,
-                max_input_length=0,  # never cut the input: long sentences come in pieces (_pieces)
-                max_batch_size=0,  # the batch is already the size we want
-                replace_unknowns=True,
-                return_scores=True,
-            )
-            results = []
-            for output in outputs:
-                tokens = output.hypotheses[0]
-                # Counted before the prefix is dropped, whether or not CTranslate2 counts it.
-                truncated = len(tokens) >= limit
-                if prefix and tokens and tokens[0] == prefix:
-                    tokens = tokens[1:]
-                results.append(Hypothesis(model.tokenizer.decode(tokens).strip(), truncated, float(output.scores[0])))
-        except (RuntimeError, ValueError) as error:
-            raise EngineError(f"{self.info.name}: the model failed while translating: {error}") from None
-        return results
+        limit = self.options.decoding.output_limit(len(source[0]))  # one length per batch
+        return [best for best, *_ in self._decode(model, source, limit)]
+
+
+# The name this engine had while it ran Argos packages only; the recipe, the benchmarks and
+# the tests still use it.
+ArgosEngine = CTranslate2Engine
+
+
+def _check_memory(info: PackageInfo, device: str, compute_type: str) -> None:
+    """:raises PackageError: before loading, when the model needs more memory than this machine has free.
+
+    Only on the CPU: a GPU's memory is its own, and CTranslate2 says when it runs out.
+    """
+    if device != "cpu":
+        return
+    try:
+        size = (info.path / "model" / "model.bin").stat().st_size
+    except OSError:
+        return  # loading says what is wrong
+    stored_int8 = str(info.metadata.get("quantization", "int8")).startswith("int8")
+    needed, available = run_memory(size, compute_type, stored_int8), available_memory()
+    if available is not None and needed > available:
+        raise PackageError(
+            f"{info.name}: the model needs about {gib(needed)} of memory and {gib(available)} is free here: "
+            "free some, or choose a smaller package (--package)"
+        )

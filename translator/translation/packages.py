@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ..core.settings import SETTING_BY_NAME
 from ..core.errors import BrokenPackageError, NoPackageError, PackageError, PackageFolderError
-from .engine import ArgosEngine, EngineOptions
+from .engine import CTranslate2Engine, EngineOptions
 from .formats import PackageInfo
 
 # In each installed package: {path in the package: [size, CRC-32]}, from its archive's listing.
@@ -154,7 +154,7 @@ def verify(info: PackageInfo, source: Path | None = None) -> None:
     """
     source = source or info.path
     try:
-        [result] = ArgosEngine(info, EngineOptions(threads=1)).translate([TEST_SENTENCE])
+        [result] = CTranslate2Engine(info, EngineOptions(threads=1)).translate([TEST_SENTENCE])
     except (PackageError, RuntimeError, OSError, ValueError) as error:
         # SentencePiece, CTranslate2 and Argos raise these for missing or damaged files.
         raise BrokenPackageError(source, f"fails to load or translate ({_one_line(error)})") from None

@@ -43,14 +43,13 @@ from datetime import datetime, timezone
 from typing import Callable, Iterator, Sequence, TypeVar
 
 from ..editorial import rechecks
-from .engine import Engine, safer_of, steps_of
+from .engine import Engine, family_of_engine, safer_of, steps_of
 from ..core.errors import StoreError
 from ..quality.glossary import GlossaryEntry
 from ..core.news import Block, BlockKind, Hypothesis, Origin, TranslatedSentence, incomplete
 from ..text.segment import join_sentences, split_sentences
 from ..store import LEASE_SECONDS, Store
-from ..quality.style import apply_news_style
-from ..quality.terms import enforce_terms
+from ..quality.post_editing import post_edit
 
 T = TypeVar("T")
 
@@ -280,6 +279,7 @@ class _Run:
                 package_version=engine.package_version,
                 source_hash=content_hash,
                 owner=self.owner,
+                family=family_of_engine(engine),
             )
             if saved:
                 rechecks.recheck(self.store, article_id, self.lang, list(glossary))
@@ -318,12 +318,6 @@ def _post_edited(sentence: TranslatedSentence, glossary: Sequence[GlossaryEntry]
         return sentence
     text = post_edit(sentence.source, sentence.hypothesis.text, glossary, headline=kind.headline_style)
     return dataclasses.replace(sentence, text=text)
-
-
-def post_edit(source: str, machine: str, glossary: Sequence[GlossaryEntry], *, headline: bool = False) -> str:
-    """The engine's Japanese for `source` as it is saved: the glossary's renderings enforced
-    (terms.enforce_terms), then Japanese news style (style.apply_news_style; `headline`: no final 。)."""
-    return apply_news_style(enforce_terms(source, machine, glossary), headline=headline)
 
 
 def steps(

@@ -12,19 +12,26 @@ Safety, for every route:
 - a Content-Security-Policy allows this origin only: no external fonts,
   scripts or images, and no inline script;
 - when an access token is set (required off loopback, see server.py), every
-  request must carry it, once as `?token=` (then a cookie) or as a header.
+  request must carry it, once as `?token=` (then a cookie) or as a header;
+- only requests for an allowed Host are answered (loopback names, and the
+  names the operator allows): a page elsewhere that rebinds its own name to
+  127.0.0.1 (DNS rebinding) reaches nothing; a state-changing request must
+  also come from this origin (its Origin, else its Referer, names an allowed
+  host at this port), as OWASP's CSRF cheat sheet advises beside the token.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
-from typing import Any
+from typing import Any, Collection
+from urllib.parse import urlsplit
 
 import flask
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from ..app import App
+from .server import is_loopback
 from ..text.cleaning import MAX_INPUT_BYTES
 from ..core.errors import ArticleNotFound, TranslateError, TranslationUnavailable
 
@@ -33,12 +40,33 @@ TOKEN_HEADER = "X-Translate-Token"
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 
-def create_app(app: App, *, token: str | None = None, secret_key: str | None = None) -> flask.Flask:
+def allowed_host(host_header: str, allowed: Collection[str]) -> bool:
+    """Whether a Host header ('name:port', '[::1]:8000') names a loopback host or one of `allowed` (lower case)."""
+    try:
+        name = urlsplit("//" + host_header).hostname
+    except ValueError:
+        return False
+    return bool(name) and (is_loopback(name) or name in allowed)
+
+
+def _same_origin(origin: str, host_header: str) -> bool:
+    """Whether an Origin or Referer URL is this server as the request reached it (scheme-less host:port match)."""
+    try:
+        parts = urlsplit(origin)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and parts.netloc.lower() == host_header.lower()
+
+
+def create_app(
+    app: App, *, token: str | None = None, secret_key: str | None = None, allowed_hosts: Collection[str] = ()
+) -> flask.Flask:
     """The Flask application for `app`.
 
     token: when set, every request must carry it (query `token`, cookie or the
     X-Translate-Token header). secret_key signs sessions and CSRF tokens; a
     random one per process by default (a restart asks editors to reload forms).
+    allowed_hosts: host names answered besides loopback ones (lower case, no port).
     """
     web = flask.Flask(__name__)
     web.config.update(
@@ -50,7 +78,22 @@ def create_app(app: App, *, token: str | None = None, secret_key: str | None = N
         MAX_CONTENT_LENGTH=MAX_INPUT_BYTES,  # a request body (a glossary file) as large as an input page, at most
     )
     web.extensions["translate_app"] = app
-    CSRFProtect(web)
+    hosts = frozenset(allowed_hosts)
+
+    @web.before_request
+    def require_allowed_host() -> Any:
+        host = flask.request.host
+        if not allowed_host(host, hosts):
+            return flask.render_template("error.html", message="This server does not answer for that host name."), 421
+        if flask.request.method not in ("GET", "HEAD", "OPTIONS"):
+            origin = flask.request.headers.get("Origin") or flask.request.headers.get("Referer")
+            # Browsers send Origin (or at least Referer) with every cross-site POST; a client
+            # that sends neither is not a browser page acting for an editor.
+            if origin and not _same_origin(origin if origin != "null" else "", host):
+                return flask.render_template("error.html", message="A change must come from the desk's own pages."), 403
+        return None
+
+    CSRFProtect(web)  # after the host check: a foreign host learns nothing, not even that a token is missing
 
     if token:
 

@@ -22,6 +22,7 @@ nothing here writes SQL.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import tempfile
 import threading
@@ -35,7 +36,7 @@ from flask_wtf.csrf import generate_csrf
 from rapidfuzz.distance import Indel
 
 from ..editorial import editing, memory, terminology
-from ..translation import pipeline
+from ..quality.post_editing import post_edit
 from ..app import App
 from ..core.languages import SOURCE_LANG, TARGET_LANG
 from ..text.cleaning import terminal_safe
@@ -222,6 +223,7 @@ def article(article_id: int) -> str:
         article=aligned,
         blocks=_numbered(aligned),
         need_review=[n for n, pair in enumerate(pairs, 1) if pair.needs_review],
+        remaining=len(editing.remaining_sentences(aligned)),
         edited=sum(pair.edited_by is not None for pair in pairs),
         numbers={pair.source_hash: n for n, pair in reversed(list(enumerate(pairs, 1)))},
         audit=desk_store().audit_trail(article_id, TARGET_LANG),
@@ -251,11 +253,33 @@ def _row(article_id: int, source_hash: str, number: int | None) -> tuple[Aligned
     raise SentenceNotFound(article_id, source_hash)
 
 
+def article_state(article: AlignedArticle) -> dict[str, Any]:
+    """What the article page's header shows about the article, which a save in place changes:
+    {"status", "status_label", "edited", "remaining", "need_review": [row numbers], "ja_headline"}."""
+    pairs = article.pairs
+    headline = article.headline.pairs[0].target if article.headline.pairs else None
+    return {
+        "status": article.editorial_status.value,
+        "status_label": article.editorial_status.label,
+        "edited": sum(pair.edited_by is not None for pair in pairs),
+        "remaining": len(editing.remaining_sentences(article)),
+        "need_review": [n for n, pair in enumerate(pairs, 1) if pair.needs_review],
+        "ja_headline": headline,
+    }
+
+
 def _after_sentence_change(article_id: int, source_hash: str) -> Any:
-    """The updated row for fetch; otherwise back to the row in the article page."""
+    """The updated row for fetch, with the article's new header state (header X-Article-State,
+    JSON: desk.js updates the status, the counters and the Approve button with it); otherwise
+    back to the row in the article page."""
     aligned, number, pair = _row(article_id, source_hash, flask.request.form.get("row", type=int))
     if _is_fetch():
-        return flask.render_template("desk/_row.html", article=aligned, n=number, pair=pair, **_row_context(article_id))
+        response = flask.make_response(
+            flask.render_template("desk/_row.html", article=aligned, n=number, pair=pair, **_row_context(article_id))
+        )
+        # ASCII JSON: a header carries no raw non-ASCII text.
+        response.headers["X-Article-State"] = json.dumps(article_state(aligned), ensure_ascii=True)
+        return response
     return flask.redirect(flask.url_for("desk.article", article_id=article_id, _anchor=f"s{number}"))
 
 
@@ -294,9 +318,10 @@ def sentence(article_id: int, source_hash: str) -> str:
     headline = next(b.kind for b in aligned.blocks if any(p is pair for p in b.pairs)).headline_style
     alternatives: list[Hypothesis] = []
     for hypothesis in raw:
-        text = pipeline.post_edit(pair.source, hypothesis.text, glossary, headline=headline)
+        text = post_edit(pair.source, hypothesis.text, glossary, headline=headline)
         if text not in {alternative.text for alternative in alternatives}:
             alternatives.append(dataclasses.replace(hypothesis, text=text))
+    matches = memory.similar(desk_store(), pair.source, TARGET_LANG)
     return flask.render_template(
         "desk/sentence.html",
         article=aligned,
@@ -304,14 +329,15 @@ def sentence(article_id: int, source_hash: str) -> str:
         pair=pair,
         alternatives=alternatives,
         problem=problem,
-        matches=memory.similar(desk_store(), pair.source, TARGET_LANG),
+        matches=[(match, memory.differences(pair.source, match.text, glossary)) for match in matches],
         diff=diff,
     )
 
 
 @blueprint.post("/articles/<int:article_id>/approve")
 def approve(article_id: int) -> Any:
-    editing.approve(desk_store(), article_id, TARGET_LANG, _editor() or "")
+    accept = flask.request.form.get("accept_remaining", 0, type=int) or 0
+    editing.approve(desk_store(), article_id, TARGET_LANG, _editor() or "", accept_remaining=accept)
     return flask.redirect(flask.url_for("desk.article", article_id=article_id))
 
 
@@ -336,9 +362,12 @@ def _glossary_page(error: str | None = None, status: int = 200) -> tuple[str, in
     return flask.render_template("desk/glossary.html", entries=entries, error=error), status
 
 
-def _back_to_glossary(done: str) -> Any:
-    """After a change: the glossary page again (a GET, so reloading it changes nothing), saying what was done."""
+def _back_to_glossary(done: str, *warnings: str) -> Any:
+    """After a change: the glossary page again (a GET, so reloading it changes nothing), saying what was
+    done, then each warning."""
     flask.flash(done)
+    for warning in warnings:
+        flask.flash(f"Warning: {warning}")
     return flask.redirect(flask.url_for("desk.glossary"))
 
 
@@ -353,21 +382,21 @@ def add_term() -> Any:
     """Add a term, or change the one with the same English; the page again with what happened."""
     form = flask.request.form
     try:
-        entry, change = terminology.add_term(
+        entry, change, done = terminology.add_term(
             desk_store(), form.get("english", ""), form.get("japanese", ""), form.get("note", "")
         )
     except GlossaryError as error:
         return _glossary_page(error=str(error), status=400)
-    return _back_to_glossary(f"{change.capitalize()}: {entry.english} → {entry.japanese}")
+    return _back_to_glossary(f"{change.capitalize()}: {entry.english} → {entry.japanese}{done.summary()}")
 
 
 @blueprint.post("/glossary/remove")
 def remove_term() -> Any:
     try:
-        entry = terminology.remove_term(desk_store(), flask.request.form.get("english", ""))
+        entry, done = terminology.remove_term(desk_store(), flask.request.form.get("english", ""))
     except GlossaryError as error:
         return _glossary_page(error=str(error), status=404)
-    return _back_to_glossary(f"Removed: {entry.english} → {entry.japanese}")
+    return _back_to_glossary(f"Removed: {entry.english} → {entry.japanese}{done.summary()}")
 
 
 @blueprint.post("/glossary/import")
@@ -386,7 +415,7 @@ def import_glossary() -> Any:
             report = terminology.import_glossary(desk_store(), path, replace=bool(flask.request.form.get("replace")))
         except GlossaryError as error:
             return _glossary_page(error=str(error).replace(str(path), name), status=400)
-    return _back_to_glossary(report.summary(name))
+    return _back_to_glossary(report.summary(name), *report.warnings(name))
 
 
 @blueprint.get("/glossary.<any(csv, tbx):fmt>")

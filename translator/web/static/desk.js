@@ -42,14 +42,43 @@
     select(all[Math.min(Math.max(at + offset, 0), all.length - 1)] ?? all[0], edit);
   }
 
-  // After a row changes in place: the Approve button and the "need review" list follow the rows.
+  // After a row changes in place: the header (status, Japanese headline, counters), the Approve
+  // button and the "need review" list follow the server's word on the article (X-Article-State).
+  function refreshHeader(state) {
+    if (!state) return;
+    const status = document.getElementById("status");
+    if (status) {
+      status.className = `status status-${state.status}`;
+      status.textContent = state.status_label;
+    }
+    const headline = document.querySelector(".ja-headline");
+    if (headline) {
+      headline.textContent = state.ja_headline ?? "";
+      headline.hidden = !state.ja_headline;
+    }
+    const edited = document.querySelector(".edited-count");
+    if (edited) edited.textContent = String(state.edited);
+    const approve = document.querySelector("button.approve");
+    if (approve) {
+      const n = state.remaining;
+      approve.dataset.remaining = String(n);
+      approve.textContent = n ? `Approve the ${n} remaining sentence${n === 1 ? "" : "s"} as ${n === 1 ? "it is" : "they are"}` : "Approve";
+      const field = approve.form.elements.accept_remaining;
+      if (field) field.value = String(n);
+    }
+  }
+
   function refreshApproval() {
     const pending = rows().filter((r) => r.classList.contains("needs-review"));
     const approve = document.querySelector("button.approve");
     if (approve) approve.disabled = pending.length > 0;
-    const summary = document.querySelector(".need-review");
-    if (!summary) return;
-    if (!pending.length) { summary.remove(); return; }
+    let summary = document.querySelector(".need-review");
+    if (!pending.length) { summary?.remove(); return; }
+    if (!summary) {
+      summary = document.createElement("span");
+      summary.className = "need-review";
+      document.querySelector("p.summary")?.append(summary);
+    }
     const links = pending.flatMap((r, i) => {
       const link = document.createElement("a");
       link.href = `#${r.id}`;
@@ -68,6 +97,12 @@
   async function post(form, action) {
     const row = form.closest("tr.sentence");
     const editing = document.activeElement === form.elements.text;
+    if (!action && !form.elements.text.value.trim()) {
+      // The server refuses it too (and says so to a form without script); say it here, at once.
+      showError("Not saved: a sentence's Japanese cannot be empty: every English sentence needs its translation.");
+      form.elements.text.focus();
+      return;
+    }
     let response;
     try {
       response = await fetch(action || form.action, {
@@ -96,6 +131,8 @@
       if (other !== fresh) other.classList.toggle("needs-review", fresh.classList.contains("needs-review"));
     });
     select(fresh, editing);
+    const state = response.headers.get("X-Article-State");
+    refreshHeader(state ? JSON.parse(state) : null);
     refreshApproval();
   }
 
