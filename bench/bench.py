@@ -219,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-tokens", type=int, default=2048, help="for (b) and (c)")
     parser.add_argument("--scale", type=int, default=16, help="copies of the NTREX documents for the memory check")
     parser.add_argument("--repeat", type=int, default=3, help="rounds of (a), (b), (c); medians are reported")
+    parser.add_argument("--load", type=int, default=0, help="busy processes beside the measurement (a fixed competing load)")
     parser.add_argument("--db", type=Path)
     parser.add_argument("--packages-dir", type=Path)
     parser.add_argument("--package-name")
@@ -242,7 +243,18 @@ def main(argv: list[str] | None = None) -> int:
         "batch_tokens": args.batch_tokens,
         "threads": args.threads,
         "cpus": os.cpu_count(),
+        "load": args.load,
     }
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.load)]
+    try:
+        return _measure(args, report, work, pages, packages_dir, info)
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+
+
+def _measure(args: argparse.Namespace, report: dict, work: Path, pages: Path, packages_dir: Path, info) -> int:
+    """The rounds of (a), (b), (c), the scaled run, and the report printed."""
 
     # Rounds interleave the paths, so that drift in the machine's speed hits each alike;
     # each path's figure is its median round.

@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--load", type=int, default=0, help="busy processes beside the runs")
-    parser.add_argument("--settings", default=",".join(SETTINGS), help="comma-separated names from SETTINGS")
+    parser.add_argument("--settings", default=";".join(SETTINGS), help="names from SETTINGS, separated by ;")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="bench-threads-"))
     base = {k: v for k, v in os.environ.items() if not k.startswith(("TRANSLATE_", "OMP_"))}
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
                 TRANSLATE_MODELS_DIR=str(REPO / "models"))
     translate("import", str(SEED), env=base)
     translate("models", "list", env=base)  # install the package once, outside the timing
-    names = args.settings.split(",")
+    names = args.settings.split(";")
     spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.load)]
     results: dict[str, list[tuple[float, float, int]]] = {name: [] for name in names}
     try:

@@ -127,7 +127,7 @@ def test_engine_options_reach_the_engine_factory():
     seen = []
     app = App(engine_factory=lambda config: seen.append(config) or FakeEngine())
     invoke("--packages-dir", "pk", "text", "--beam-size", "4", "--device", "cuda", input="Hi.\n", app=app)
-    assert (str(seen[0].packages_dir), seen[0].beam_size, seen[0].device, seen[0].threads) == ("pk", 4, "cuda", 0)
+    assert (str(seen[0].packages_dir), seen[0].beam_size, seen[0].device, seen[0].threads) == ("pk", 4, "cuda", 1)
 
 
 def test_run_warns_about_cut_translations():

@@ -1,7 +1,9 @@
+import os
 from pathlib import Path
 
 import pytest
 
+from translator.core import settings as config
 from translator.core.settings import SETTINGS, resolve
 from translator.core.errors import ConfigError
 
@@ -50,3 +52,32 @@ def test_bad_values(name, value, message):
 def test_every_setting_has_an_environment_variable_and_help():
     assert all(s.env.startswith("TRANSLATE_") and s.help for s in SETTINGS)
     assert len({s.env for s in SETTINGS}) == len(SETTINGS)
+
+
+def test_the_engine_starts_from_the_settings_defaults():
+    """The engine owns its defaults (it knows no settings: pyproject's contracts); the command line
+    starts from the settings'. They are the same values, so a library caller gets what `run` does."""
+    from translator.translation.engine import Decoding, EngineOptions
+
+    options, decoding = EngineOptions(), Decoding()
+    assert (options.device, options.threads, options.compute_type, options.batch_tokens) == tuple(
+        config.default(name) for name in ("device", "threads", "compute_type", "batch_tokens")
+    )
+    assert (decoding.beam_size, decoding.mbr_candidates) == (config.default("beam_size"), config.default("mbr"))
+
+
+def test_openmp_threads_sleep_while_they_wait_unless_the_environment_says_otherwise():
+    """Issue 25: GNU OpenMP's spinning threads stalled `translate run` 15-fold beside a busy process.
+    The policy must be in the environment before CTranslate2 loads: nothing imports it before the engine does."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import os, sys; import translator.cli, translator.web, translator.app;"
+        "assert 'ctranslate2' not in sys.modules, 'loaded before the engine could set the policy';"
+        "from translator.translation.engine import load_ctranslate2; load_ctranslate2(); print(os.environ['OMP_WAIT_POLICY'])"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    assert subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout == "PASSIVE\n"
+    env["OMP_WAIT_POLICY"] = "ACTIVE"
+    assert subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout == "ACTIVE\n"

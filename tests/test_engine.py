@@ -236,8 +236,8 @@ def test_alternatives_are_the_n_best_and_the_first_is_the_translation(engine: Ar
     best = wide.alternatives(sentence, 4)
     assert len(best) == 4
     assert len({h.text for h in best}) == 4
-    assert [h.score for h in best] == sorted((h.score for h in best), reverse=True)
-    assert best[0] == wide.translate([sentence])[0]
+    assert best[0] == wide.translate([sentence])[0]  # what the batch saves (MBR's choice) first
+    assert [h.score for h in best[1:]] == sorted((h.score for h in best[1:]), reverse=True)
     assert engine.alternatives(" ", 3) == [Hypothesis("")]
 
 
@@ -294,3 +294,36 @@ def test_a_compute_type_the_device_lacks_is_named_with_those_it_has(tiny_package
     )
     default = ArgosEngine(info, EngineOptions(threads=1)).translate(["Hello."])
     assert ArgosEngine(info, EngineOptions(threads=1, compute_type="int8")).translate(["Hello."]) == default
+
+
+class NBestTranslator(WordTranslator):
+    """Gives `num_hypotheses` candidates a sentence: the first an outlier, the rest near one another."""
+
+    def translate_batch(self, source, target_prefix=None, max_decoding_length=0, num_hypotheses=1, **options):
+        self.calls.append(([len(tokens) for tokens in source], max_decoding_length))
+        self.options.append({"num_hypotheses": num_hypotheses, **options})
+        candidates = [["ZZZ"], ["A", "語", "B"], ["A", "語", "B", "語"], ["A", "語", "C"]]
+        return [
+            SimpleNamespace(hypotheses=candidates[:num_hypotheses], scores=[-1.0, -2.0, -2.5, -3.0][:num_hypotheses])
+            for _ in source
+        ]
+
+
+def test_mbr_keeps_the_candidate_the_others_agree_with():
+    engine, translator = word_engine(Decoding(beam_size=4, mbr_candidates=4), translator=NBestTranslator())
+    assert engine.translate(["a b"]) == [Hypothesis("A 語 B 語", False, -2.5)]  # not the beam's first, ZZZ
+    assert translator.options[-1]["num_hypotheses"] == 4 and translator.options[-1]["beam_size"] == 4
+    plain, translator = word_engine(Decoding(beam_size=4, mbr_candidates=1), translator=NBestTranslator())
+    assert plain.translate(["a b"]) == [Hypothesis("ZZZ", False, -1.0)]
+    assert translator.options[-1]["num_hypotheses"] == 1
+    # The desk's alternatives start with what the batch saved.
+    assert [h.text for h in engine.alternatives("a b", 3)] == ["A 語 B 語", "ZZZ", "A 語 B"]
+
+
+def test_mbr_passes_over_candidates_cut_at_the_limit():
+    from translator.translation.engine import choose_mbr
+
+    loop = Hypothesis("同じ同じ同じ同じ同じ同じ同じ同じ", True, -3.0)
+    candidates = [Hypothesis("同じ話", False, -1.0), loop, Hypothesis("同じ", False, -1.5)]
+    assert choose_mbr(candidates) is not loop
+    assert choose_mbr([loop]) is loop

@@ -35,7 +35,8 @@ class Recorder:
         self.calls: list[dict] = []
 
     def translate_batch(self, source, target_prefix=None, max_decoding_length=0, num_hypotheses=1, **options):
-        self.calls.append({"source": source, "target_prefix": target_prefix, "limit": max_decoding_length, **options})
+        self.calls.append({"source": source, "target_prefix": target_prefix, "limit": max_decoding_length,
+                           "num_hypotheses": num_hypotheses, **options})
         prefix = [target_prefix[0][0]] if target_prefix else []
         return [
             SimpleNamespace(
@@ -93,8 +94,10 @@ def test_the_limit_is_the_sentences_own_whatever_the_tokens_around_it():
 def test_alternatives_go_through_the_same_core():
     translator, recorder = engine(MADLAD)
     best = translator.alternatives("a b", 3)
-    assert len(best) == 3 and recorder.calls[0]["source"] == [["<2ja>", "a", "b", "</s>"]]
-    assert recorder.calls[0]["beam_size"] == 4
+    assert best[0] == translator.translate(["a b"])[0]  # the saved translation (MBR's choice) first
+    assert [call["source"] for call in recorder.calls[:2]] == [[["<2ja>", "a", "b", "</s>"]]] * 2
+    # translate's own decoding (beam 4, its 4 best for MBR), then the n best of a beam at least n wide.
+    assert [(call["beam_size"], call["num_hypotheses"]) for call in recorder.calls[:2]] == [(4, 4), (4, 3)]
 
 
 def test_decoding_options_reach_ctranslate2_from_one_place():

@@ -52,7 +52,7 @@ def load_engine(config: Config) -> CTranslate2Engine:
             threads=config.threads,
             compute_type=config.compute_type,
             batch_tokens=config.batch_tokens,
-            decoding=Decoding(beam_size=config.beam_size),
+            decoding=Decoding(beam_size=config.beam_size, mbr_candidates=config.mbr),
         ),
     )
 

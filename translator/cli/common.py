@@ -21,7 +21,7 @@ EXIT_INTERRUPTED = 130
 
 # Settings given before the command, and those of the commands that translate.
 GROUP_SETTINGS = ("db", "models_dir", "packages_dir", "link_template", "publish_policy")
-ENGINE_SETTINGS = ("package", "device", "threads", "compute_type", "beam_size", "batch_tokens")
+ENGINE_SETTINGS = ("package", "device", "threads", "compute_type", "beam_size", "mbr", "batch_tokens")
 
 pass_app = click.make_pass_decorator(App)
 

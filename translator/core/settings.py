@@ -155,8 +155,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "threads",
         "TRANSLATE_THREADS",
-        "0",
-        "CPU threads for one translation (0: all cores).",
+        "1",
+        "CPU threads for one translation (0: all cores). One was the fastest measured on 2-core machines, "
+        "idle and beside a busy process (bench/README.md, \"Threads\").",
         _at_least("threads", 0),
         "N",
     ),
@@ -170,6 +171,15 @@ SETTINGS: tuple[Setting, ...] = (
         "TYPE",
     ),
     Setting("beam_size", "TRANSLATE_BEAM_SIZE", "4", "Beam size for decoding.", _at_least("beam size", 1), "N"),
+    Setting(
+        "mbr",
+        "TRANSLATE_MBR",
+        "4",
+        "Minimum Bayes risk decoding: of the beam's N best, keep the one the others agree with most "
+        "(chrF); 1: the beam's best.",
+        _at_least("mbr", 1),
+        "N",
+    ),
     Setting(
         "batch_tokens",
         "TRANSLATE_BATCH_TOKENS",
@@ -234,6 +244,7 @@ class Config:
     threads: int
     compute_type: str
     beam_size: int
+    mbr: int
     batch_tokens: int
     host: str
     port: int

@@ -52,6 +52,7 @@ from ..core.errors import BrokenPackageError, PackageError
 from ..core.languages import SOURCE_LANG, TARGET_LANG
 from . import families
 from .families import LanguageTokens
+from .engine import load_ctranslate2
 from .formats import PackageInfo
 from .hardware import available_memory, gib
 from .packages import verify
@@ -135,6 +136,7 @@ def convert(
     :raises PackageError: when the output cannot be written, or transformers is needed and missing.
     """
     name = _package_name(out)
+    load_ctranslate2()  # OpenMP's wait policy before the converters load the library
     if quantization not in QUANTIZATIONS:
         raise PackageError(f"unknown quantization {quantization!r} (one of {', '.join(QUANTIZATIONS)})")
     if family is not None and (family not in families.FAMILIES or family == families.ARGOS):
@@ -697,7 +699,7 @@ def _sha256(path: Path) -> str:
 
 def _write_package(found: Found, given: Path, package: Path, quantization: str, version: str) -> dict:
     """The package folder's metadata.json, SentencePiece models, README.md and LICENSE; returns the metadata."""
-    import ctranslate2
+    ctranslate2 = load_ctranslate2()
 
     shutil.copyfile(found.source_spm, package / SOURCE_SPM)
     spm = {"source": SOURCE_SPM, "target": SOURCE_SPM}

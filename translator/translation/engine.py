@@ -25,6 +25,7 @@ from ..core.news import Hypothesis
 from .families import LanguageTokens, Tokenizer, family_of
 from .families import argos_environment  # noqa: F401  (its callers import it from here: bench/bench.py, the tests)
 from .formats import PackageInfo
+from .mbr import choose
 from .hardware import available_memory, gib, run_memory
 from ..text.segment import join_sentences, split_long_sentence
 
@@ -99,7 +100,8 @@ def family_of_engine(engine: Engine) -> str | None:
 class Decoding:
     """Decoding settings, chosen on the NTREX dev set (models/README.md, "Decoding").
 
-    The default is beam 4 with a repetition penalty of 1.2. On the shipped
+    The default is beam 4 with a repetition penalty of 1.2, and MBR over its 4
+    best (`mbr_candidates`). Before MBR, on the
     CPU-trained model (step 9,701, 1,007 dev sentences) it scores chrF 12.76 at
     38.7 sentences per second, against 12.66 at 56.3 for beam 2 (`--beam-size
     2`); beam 4 scored higher on every checkpoint measured since step 4,800.
@@ -116,6 +118,11 @@ class Decoding:
     # Output may be this much longer than the input, in tokens, before it is cut.
     max_length_ratio: float = 3.0
     max_length_extra: int = 16
+    # Minimum Bayes risk: of the beam's n best, the one the others agree with most (mbr.choose);
+    # 0 or 1: the beam's best. Issue 21, on the NTREX dev set (bench/mbr.py): the 4 best of
+    # beam 4 gave chrF 13.91 against 13.51 for the beam's best (step 9,951), at the same
+    # speed; 8 of beam 8 no more at half the speed; 8 samples 10.71.
+    mbr_candidates: int = 4
 
     def output_limit(self, source_tokens: int) -> int:
         """Most output tokens for a sentence of `source_tokens` tokens: ceil(ratio × n) + extra."""
@@ -146,7 +153,7 @@ class Decoding:
 
 @dataclass(frozen=True)
 class EngineOptions:
-    """How an engine runs: CTranslate2 device, CPU threads (0: all cores), compute type, batch size, decoding.
+    """How an engine runs: CTranslate2 device, CPU threads (0: all cores; 1 by default), compute type, batch size, decoding.
 
     `compute_type`: CTranslate2's. "default" keeps the package's int8 weights with
     float32 activations (int8_float32 on a CPU): on this project's CPU it was as
@@ -161,11 +168,27 @@ class EngineOptions:
     """
 
     device: str = "cpu"
-    threads: int = 0
+    threads: int = 1  # measured: bench/README.md, "Threads" (2 threads idle 12.4 s, 1 thread 3.2 s)
     compute_type: str = "default"
     batch_tokens: int = 2048
     decoding: Decoding = field(default_factory=Decoding)
     max_source_tokens: int = 200
+
+
+def load_ctranslate2() -> Any:
+    """The ctranslate2 module, imported with GNU OpenMP's threads set to sleep while they wait.
+
+    The wheel's libgomp spins a waiting thread by default (OMP_WAIT_POLICY=ACTIVE):
+    beside another busy process on these 2-core machines a spinning thread and a
+    preempted one stall each other, and `translate run` took 96.9 s instead of 6.5 s
+    (issue 25; bench/README.md, "Threads"). The policy is read once, when the
+    library loads, so it is set here, before the first import, unless the
+    environment already chose one.
+    """
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    import ctranslate2
+
+    return ctranslate2
 
 
 def _check_compute_type(ctranslate2: Any, device: str, compute_type: str) -> None:
@@ -266,7 +289,7 @@ class CTranslate2Engine:
         family = family_of(self.info)
         family.language_tokens(self.info)  # unusable tokens fail here, before the model loads
         tokenizer = family.tokenizer(self.info, device)
-        import ctranslate2
+        ctranslate2 = load_ctranslate2()
 
         _check_compute_type(ctranslate2, device, self.options.compute_type)
         _check_memory(self.info, device, self.options.compute_type)
@@ -326,19 +349,18 @@ class CTranslate2Engine:
         return results
 
     def alternatives(self, sentence: str, n: int) -> list[Hypothesis]:
-        """See `Engine.alternatives`: CTranslate2's `num_hypotheses` from a beam at least `n` wide.
-
-        The first is what `translate` gives at the same beam size; the output
-        limit is the same as there.
+        """See `Engine.alternatives`: what `translate` gives first, then CTranslate2's `num_hypotheses`
+        from a beam at least `n` wide, best first, each text once; the output limit is translate's.
         """
         if not sentence.strip():
             return [Hypothesis("")]
         model = self._load()
         tokens = model.tokenizer.encode(sentence)
         limit = self.options.decoding.output_limit(len(tokens))
+        [shown] = self._translate_batch(model, [tokens])  # with MBR, not always the beam's first
         beam_size = max(n, self.options.decoding.beam_size)
-        (best,) = self._decode(model, [tokens], limit, beam_size, n)
-        return best
+        (wide,) = self._decode(model, [tokens], limit, beam_size, n)
+        return [shown, *[h for h in wide if h.text != shown.text]][:n]
 
     def translate(self, sentences: Sequence[str]) -> list[Hypothesis]:
         """See `Engine.translate`. Each sentence's output is cut at `Decoding.output_limit` of its own length."""
@@ -411,10 +433,22 @@ class CTranslate2Engine:
     def _translate_batch(self, model: _Model, source: list[list[str]]) -> list[Hypothesis]:
         """One CTranslate2 call on token lists of one length; the output limit is theirs.
 
+        With `Decoding.mbr_candidates` n > 1, each sentence's n best come back and
+        the one the others agree with most is kept (`choose_mbr`).
+
         :raises EngineError: when CTranslate2 fails (out of memory, a device error).
         """
-        limit = self.options.decoding.output_limit(len(source[0]))  # one length per batch
-        return [best for best, *_ in self._decode(model, source, limit)]
+        decoding = self.options.decoding
+        limit = decoding.output_limit(len(source[0]))  # one length per batch
+        n = max(1, min(decoding.mbr_candidates, decoding.beam_size))
+        return [choose_mbr(candidates) for candidates in self._decode(model, source, limit, n=n)]
+
+
+def choose_mbr(candidates: list[Hypothesis]) -> Hypothesis:
+    """The candidate the others agree with most (mbr.choose, chrF), among those not cut at the length
+    limit when any is not (a loop's length wins agreement by recall alone); the first of one."""
+    whole = [candidate for candidate in candidates if not candidate.truncated] or candidates
+    return whole[choose([candidate.text for candidate in whole])]
 
 
 # The name this engine had while it ran Argos packages only; the recipe, the benchmarks and
