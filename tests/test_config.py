@@ -14,7 +14,8 @@ def test_defaults():
     assert config.packages_dir == Path("db/packages")
     assert config.models_dir == Path("models")
     assert config.link_template == "/articles/{id}/{lang}"
-    assert (config.device, config.beam_size, config.threads) == ("cpu", 4, 0)
+    assert (config.device, config.beam_size, config.threads, config.mbr) == ("cpu", 4, 1, 4)
+    assert (config.publish_policy, config.allowed_hosts) == ("approved", None)
 
 
 def test_flag_beats_environment_beats_default():
