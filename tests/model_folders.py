@@ -121,7 +121,7 @@ def marian_folder(folder: Path, source_lang: str = "eng", target_lang: str = "jp
 def m2m100_folder(folder: Path) -> Path:
     """M2M-100 as a Hugging Face folder (facebook/m2m100_418M): one SentencePiece model, vocab.json."""
     import torch
-    from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
+    from transformers import M2M100Tokenizer
 
     folder.mkdir(parents=True)
     work = folder.parent / f"{folder.name}-spm"
@@ -133,8 +133,16 @@ def m2m100_folder(folder: Path) -> Path:
     (work / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     tokenizer = M2M100Tokenizer(str(work / "vocab.json"), str(model), src_lang="en", tgt_lang="ja")
     torch.manual_seed(2)
+    # The 100 language tokens, and 8 "madeup words" as the real ones have.
+    return _save(_m2m100(len(vocab) + 100 + 8), tokenizer, folder)
+
+
+def _m2m100(vocab_size: int):
+    """A tiny random-weight M2M-100 model (the architecture of M2M-100 and NLLB-200)."""
+    from transformers import M2M100Config, M2M100ForConditionalGeneration
+
     config = M2M100Config(
-        vocab_size=len(vocab) + 100 + 8,  # the 100 language tokens, and 8 "madeup words" as the real ones have
+        vocab_size=vocab_size,
         d_model=SIZE["d_model"],
         encoder_layers=1,
         decoder_layers=1,
@@ -148,14 +156,14 @@ def m2m100_folder(folder: Path) -> Path:
         eos_token_id=2,
         decoder_start_token_id=2,
     )
-    return _save(M2M100ForConditionalGeneration(config), tokenizer, folder)
+    return M2M100ForConditionalGeneration(config)
 
 
 def nllb_folder(folder: Path) -> Path:
     """NLLB-200 as a Hugging Face folder (facebook/nllb-200-distilled-600M): the M2M-100 architecture,
     NLLB's tokenizer (language codes such as eng_Latn and jpn_Jpan)."""
     import torch
-    from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+    from transformers import NllbTokenizer
     from transformers.models.nllb.tokenization_nllb import FAIRSEQ_LANGUAGE_CODES
 
     folder.mkdir(parents=True)
@@ -166,22 +174,7 @@ def nllb_folder(folder: Path) -> Path:
         str(work), src_lang="eng_Latn", tgt_lang="jpn_Jpan", extra_special_tokens=list(FAIRSEQ_LANGUAGE_CODES)
     )
     torch.manual_seed(3)
-    config = M2M100Config(
-        vocab_size=len(tokenizer),
-        d_model=SIZE["d_model"],
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=SIZE["heads"],
-        decoder_attention_heads=SIZE["heads"],
-        encoder_ffn_dim=SIZE["ffn"],
-        decoder_ffn_dim=SIZE["ffn"],
-        max_position_embeddings=512,
-        pad_token_id=1,
-        bos_token_id=0,
-        eos_token_id=2,
-        decoder_start_token_id=2,
-    )
-    return _save(M2M100ForConditionalGeneration(config), tokenizer, folder, model)
+    return _save(_m2m100(len(tokenizer)), tokenizer, folder, model)
 
 
 def madlad_folder(folder: Path, languages: tuple[str, ...] = ("en", "ja", "de")) -> Path:

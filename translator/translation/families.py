@@ -212,6 +212,14 @@ def argos_environment(home: Path, device: str) -> Iterator[None]:
         # Never fetched (we call nothing that downloads), but not a live address either.
         "ARGOS_PACKAGE_INDEX": "file:///nonexistent/",
     }
+    with environment(values):
+        yield
+
+
+@contextlib.contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """The process environment with `values` set for the block, then as it was (libraries that read
+    their settings from it when first imported or called: Argos, Hugging Face)."""
     saved = {key: os.environ.get(key) for key in values}
     os.environ.update(values)
     try:
