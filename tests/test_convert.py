@@ -379,6 +379,15 @@ def test_a_package_is_not_converted_again(tmp_path: Path):
     assert refused(package, tmp_path) == f"{package}: already a package: install it with `translate models install`"
 
 
+def test_an_existing_output_is_never_replaced(sources, tmp_path: Path):
+    out = tmp_path / "models" / "translate-en_ja-0_1.argosmodel"
+    out.parent.mkdir()
+    out.write_bytes(b"the bundled model")
+    result = invoke("models", "convert", str(sources("opus-mt-zip")), "--out", str(out))
+    assert (result.exit_code, result.stderr) == (1, f"Error: {out} exists: remove it first, or choose another --out\n")
+    assert out.read_bytes() == b"the bundled model" and list(out.parent.iterdir()) == [out]
+
+
 def test_the_output_must_be_an_argosmodel(sources, tmp_path: Path):
     result = invoke("models", "convert", str(sources("opus-mt-zip")), "--out", str(tmp_path / "x.zip"))
     assert (result.exit_code, result.stderr) == (

@@ -204,6 +204,39 @@ def test_approval_means_every_sentence_was_seen(article):
     assert trail == [(AuditAction.ACCEPT, "1"), (AuditAction.APPROVE, None)]
 
 
+def test_sentences_taken_in_bulk_stay_counted_after_an_edit_and_a_new_approval(article):
+    """An edit withdraws the approval; approving again must not count the sentences taken as they
+    were before as reviewed one by one (the public page states the count)."""
+    confirm_errors(article)
+    assert approve(article).approval.accepted == 1  # the headline, taken as it was
+    editing.edit_sentence(article, 1, "ja", h("One came."), "一人来た。", "Taro")
+    assert article.aligned_article(1, "ja").approval is None
+    assert editing.remaining_sentences(article.aligned_article(1, "ja")) == []
+    assert editing.approve(article, 1, "ja", "Taro").approval.accepted == 1
+    editing.mark_reviewed(article, 1, "ja", h("Headline"), "Taro")  # now seen on its own
+    article_after = article.aligned_article(1, "ja")
+    assert article_after.approval is not None and article_after.approval.accepted == 0
+
+
+def test_a_review_holds_for_the_text_it_saw(article):
+    editing.mark_reviewed(article, 1, "ja", h("Two went."), "Hanako")
+    assert pair(article, "Two went.").reviewed
+    article.rewrite_machine_text(1, "ja", h("Two went."), "二人が去った。")  # a retry or a glossary rewrite
+    assert not pair(article, "Two went.").reviewed
+    assert editing.mark_reviewed(article, 1, "ja", h("Two went."), "Hanako") is True
+    assert pair(article, "Two went.").reviewed
+
+
+def test_an_approval_from_before_reviews_kept_their_text_says_so(article):
+    """m011: reviews recorded before it hold whatever the text, and how many sentences the
+    approval took unreviewed is unknown (None), so the page does not claim every one was checked."""
+    confirm_errors(article)
+    approve(article)
+    article.db.execute("update sentence_reviews set text_hash = null, accepted = null")
+    approved = article.aligned_article(1, "ja")
+    assert approved.approval.accepted is None and all(p.reviewed for p in approved.pairs)
+
+
 def test_an_approval_of_sentences_each_seen_took_none_as_they_were(article):
     for p in pairs(article):
         editing.mark_reviewed(article, 1, "ja", p.source_hash, "Hanako")

@@ -349,3 +349,17 @@ def test_the_stored_score_reaches_the_check_and_an_edit_clears_it(store) -> None
     flags = rechecks.recheck(store, 1)
     assert Check.CONFIDENCE not in [f.check for f in flags[sentence_hash("The talks went on.")]]
     assert Check.CONFIDENCE in [f.check for f in flags[sentence_hash("Talks went on")]]
+
+
+@pytest.mark.parametrize(
+    ("english", "japanese"),
+    [
+        ("It started at 3 a.m. and burned for 15 hours.", "午前3時に始まり、15時間燃えた。"),  # a duration, not 15:00
+        ("The blast came at 12 a.m.", "爆発は夜12時に起きた。"),  # 夜12時 is midnight
+        ("The talks ended at 12 p.m.", "協議は正午に終わった。"),
+    ],
+)
+def test_durations_and_midnight_are_no_time_errors(english, japanese):
+    from translator.quality.times import check_times
+
+    assert check_times(english, japanese) == []

@@ -176,8 +176,8 @@ def test_glossary_changes_recheck_the_articles_they_touch(store, article) -> Non
     editing.edit_sentence(store, 2, "ja", sentence_hash("Sheinbaum met Rubio on Friday."), "シャインバウム氏は金曜日にルビオ氏と会った。", "Hanako")
     assert texts(store, 2)[1] == ("シャインバウム氏は金曜日にルビオ氏と会った。", [("glossary", "error")])
     _, done = terminology.remove_term(store, "sheinbaum")
-    # Back to the engine's spelling: article 1's two sentences, and the machine text kept beside the edit.
-    assert texts(store, 2)[1][1] == [] and done.rewritten == 3
+    # Back to the engine's spelling: article 1's two sentences; article 2's is the editor's, left alone.
+    assert texts(store, 2)[1][1] == [] and done.rewritten == 2
     summary = terminology.import_glossary(store, SEED_GLOSSARY)
     assert summary.articles_rechecked == 2  # both name Sheinbaum or Rubio
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -84,7 +85,11 @@ def test_recipe_on_synthetic_corpus(tiny_package: Path, tmp_path: Path):
     assert "CC BY-SA 3.0" in metadata["license"]
 
     engine = ArgosEngine(install(tiny_package, tmp_path / "ours"), EngineOptions(threads=1))
-    assert engine.translate(["The president met the minister on Monday."])[0].text.endswith("。")
+    # The tiny model "translates nothing usefully" (configs/tiny.json), and what it writes
+    # varies with the CPU's float units: the check is that it writes Japanese at all.
+    (hypothesis,) = engine.translate(["The president met the minister on Monday."])
+    assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", hypothesis.text), hypothesis
+    assert not hypothesis.truncated
 
     argos_dir = tmp_path / "argos"
     listing = subprocess.run(

@@ -636,3 +636,18 @@ def test_split_long_sentence_is_linear():
     pieces = split_long_sentence(sentence, 4000)
     assert time.perf_counter() - start < 5
     assert rejoins(sentence, pieces) and all(len(p) <= 4000 for p in pieces)
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Japan was drawn in Group B. Germany is also there.", ["Japan was drawn in Group B.", "Germany is also there."]),
+        ("It began after World War I. Historians disagree.", ["It began after World War I.", "Historians disagree."]),
+        ("Plan B. Officials said no.", ["Plan B.", "Officials said no."]),
+        ("Albert I. Jones said so.", ["Albert I. Jones said so."]),
+        ("The author J. R. Smith agreed.", ["The author J. R. Smith agreed."]),
+        ("They played in Group B on Friday.", ["They played in Group B on Friday."]),
+    ],
+)
+def test_a_labels_letter_ends_a_sentence_a_names_initial_does_not(text, sentences):
+    assert split_sentences(text) == sentences

@@ -64,7 +64,7 @@ def test_a_first_release_database_migrates_forward(tmp_path: Path):
         "m008_glossary_and_qa_flags",
         "m009_live_pages",
         "m010_translation_family",
-        "m011_accepted_sentences",
+        "m011_what_a_review_saw",
     ]
 
 

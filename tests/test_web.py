@@ -30,7 +30,7 @@ def test_off_loopback_needs_a_token():
 @pytest.mark.parametrize(
     ("host", "allowed", "answered"),
     [("127.0.0.1", None, ()), ("0.0.0.0", None, ()), ("10.0.0.5", None, ("10.0.0.5",)),
-     ("0.0.0.0", ("desk.example",), ("desk.example",))],
+     ("0.0.0.0", ("desk.example",), ("desk.example",)), ("10.0.0.5", ("desk.example",), ("desk.example", "10.0.0.5"))],
 )
 def test_the_server_answers_loopback_names_and_the_names_it_is_given(host, allowed, answered):
     assert answered_hosts(host, allowed) == answered

@@ -48,7 +48,8 @@ def glossary_list(app: App, as_json: bool) -> None:
     english = max((wcwidth.width(e.english) for e in entries), default=0)
     japanese = max((wcwidth.width(e.japanese) for e in entries), default=0)
     for e in entries:
-        click.echo(f"{wcwidth.ljust(e.english, english)}  {wcwidth.ljust(e.japanese, japanese)}  {e.note}".rstrip())
+        line = f"{wcwidth.ljust(e.english, english)}  {wcwidth.ljust(e.japanese, japanese)}  {e.note}".rstrip()
+        click.echo(terminal_safe(line))
 
 
 @glossary.command(name="add")
@@ -65,7 +66,7 @@ def glossary_add(app: App, english: str, japanese: str, note: str) -> None:
     """
     with app.store(create=True) as store:
         entry, change, done = terminology.add_term(store, english, japanese, note)
-    click.echo(f"{change.capitalize()}: {entry.english} → {entry.japanese}{done.summary()}")
+    click.echo(terminal_safe(f"{change.capitalize()}: {entry.english} → {entry.japanese}{done.summary()}"))
 
 
 @glossary.command(name="remove")
@@ -80,7 +81,7 @@ def glossary_remove(app: App, english: str) -> None:
     """
     with app.store() as store:
         entry, done = terminology.remove_term(store, english)
-    click.echo(f"Removed: {entry.english} → {entry.japanese}{done.summary()}")
+    click.echo(terminal_safe(f"Removed: {entry.english} → {entry.japanese}{done.summary()}"))
 
 
 @glossary.command(name="import")
@@ -99,7 +100,7 @@ def glossary_import(app: App, file: Path, replace: bool) -> None:
     """
     with app.store(create=True) as store:
         report = terminology.import_glossary(store, file, replace=replace)
-    click.echo(report.summary(str(file)))
+    click.echo(terminal_safe(report.summary(str(file))))
     for warning in report.warnings(str(file)):
         click.echo(f"Warning: {terminal_safe(warning)}", err=True)
 

@@ -9,6 +9,7 @@ import click
 from ..app import App
 from ..translation.convert import QUANTIZATIONS
 from ..translation.families import ARGOS, FAMILIES
+from ..text.cleaning import terminal_safe
 from .common import pass_app
 
 
@@ -44,9 +45,10 @@ def models_list(app: App) -> None:
         about = ""
         if family is not None and family.name != ARGOS:  # a converted package: its family and licence
             about = f"  {family.title}, {info.metadata.get('license', family.license)}"
-        click.echo(f"{mark} {info.name}  {info.pair}  {info.package_version or '-'}{about}")
+        # A package's metadata is text from elsewhere: shown, never acting on the terminal.
+        click.echo(terminal_safe(f"{mark} {info.name}  {info.pair}  {info.package_version or '-'}{about}"))
     for broken in found.broken:
-        click.echo(f"! {broken.path}  broken: {broken.problem}")
+        click.echo(terminal_safe(f"! {broken.path}  broken: {broken.problem}"))
 
 
 @models.command(name="install")

@@ -315,12 +315,13 @@ class TranslationInfo:
 @dataclass(frozen=True)
 class Approval:
     """An editor's approval of an article's translation: who, when (ISO 8601, UTC), and how many of
-    its sentences the approval took as they were, unreviewed ("approve the 26 remaining sentences as
-    they are"; 0: every sentence was edited or reviewed one by one)."""
+    its sentences were taken as they were, unreviewed ("approve the 26 remaining sentences as
+    they are"; 0: every sentence was edited or reviewed one by one; None: not known, the
+    reviews are from before that was recorded)."""
 
     editor: str
     approved_at: str
-    accepted: int = 0
+    accepted: int | None = 0
 
 
 @dataclass(frozen=True)

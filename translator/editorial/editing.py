@@ -11,19 +11,22 @@ The rules:
   `edits` is the editors'), so `translate run` never overwrites an edit. Saving
   the run's own text removes the edit. A sentence cannot be saved empty, nor an
   empty one marked reviewed: no English sentence goes out without its Japanese.
-  Any edit marks the sentence reviewed and withdraws the article's approval:
-  approval is of a text, and the text changed.
-  The article's QA flags are checked again in the same transaction
-  (rechecks.recheck: style, numbers, names across the article).
+  An edit withdraws the article's approval (approval is of a text, and the text
+  changed) and counts as the sentence's review only when QA finds no error in
+  it: an error on saved text needs its own confirmation (`mark_reviewed`). The
+  article's QA flags are checked again in the same transaction
+  (rechecks.recheck: style, numbers, names across the article). A review holds
+  for the text it saw: when the text changes, the sentence is unreviewed again.
 - The editors' work is based on one version of the English (article_reviews.
   base_hash): the one they first worked on, then the one they last approved.
   While the English differs from it, the article is stale, and its changed
   sentences must be reviewed before it can be approved again.
-- Approving needs a current translation and no sentence needing review
+- Approving needs a current translation, no sentence needing review
   (SentencePair.needs_review: empty; or unreviewed and changed, cut short, or
-  with a QA error, which the editor fixes or confirms as it is); it marks every
-  sentence reviewed and puts the article's edited sentences into the
-  translation memory.
+  with a QA error, which the editor fixes or confirms as it is), and every
+  other sentence reviewed or taken as it is in one explicit step that names
+  their number; it puts the article's edited sentences into the translation
+  memory.
 - Publishing needs an approval that holds for the English as it is.
 """
 
@@ -118,7 +121,7 @@ def edit_sentence(
         else:
             flags = store.flags(article_id, lang).get(source_hash, ())
         if not any(flag.is_error for flag in flags):
-            newly_reviewed = store.record_review(article_id, lang, source_hash, editor, at)
+            newly_reviewed = store.record_review(article_id, lang, source_hash, editor, at, text=text)
             if newly_reviewed and not changed:
                 store.add_audit(article_id, lang, editor, AuditAction.REVIEW, content_hash, at, source_hash=source_hash)
     return changed
@@ -137,7 +140,8 @@ def mark_reviewed(store: Store, article_id: int, lang: str, source_hash: str, ed
         if not (edit_text or run_text):
             raise EditorialError("a sentence without Japanese cannot be marked reviewed: write its translation")
         at = _now()
-        if not store.record_review(article_id, lang, source_hash, editor, at):
+        shown = edit_text if edit_text is not None else run_text
+        if not store.record_review(article_id, lang, source_hash, editor, at, text=shown):
             return False
         store.base_review_on(article_id, lang, content_hash, withdraw_approval=False)
         store.add_audit(article_id, lang, editor, AuditAction.REVIEW, content_hash, at, source_hash=source_hash)
@@ -152,8 +156,10 @@ def approve(store: Store, article_id: int, lang: str, editor: str, *, accept_rem
     `accept_remaining` must equal the number of sentences no one has reviewed
     (the desk's button says "Approve the 26 remaining sentences as they are"), so
     an editor never approves sentences they were not told about. The step is in
-    the audit trail (ACCEPT, with the count) and the approval keeps the count,
-    which the public page states. Approval bases the editors' work on the English
+    the audit trail (ACCEPT, with the count), and each sentence it took keeps
+    that it was taken so (not reviewed on its own) for as long as its text stays
+    the same: the public page states how many (Approval.accepted), also after a
+    later edit and approval again. Approval bases the editors' work on the English
     as it is (the article is no longer stale) and keeps its edited sentences in
     the translation memory. Approving an approved article changes nothing.
 
@@ -189,10 +195,11 @@ def approve(store: Store, article_id: int, lang: str, editor: str, *, accept_rem
             )
         content_hash, at = store.content_hash(article_id), _now()
         if unseen:
+            shown = {pair.source_hash: pair.target or "" for pair in article.pairs}
             for source_hash in unseen:
-                store.record_review(article_id, lang, source_hash, editor, at)
+                store.record_review(article_id, lang, source_hash, editor, at, text=shown[source_hash], accepted=True)
             store.add_audit(article_id, lang, editor, AuditAction.ACCEPT, content_hash, at, after=str(len(unseen)))
-        store.record_approval(article_id, lang, content_hash, editor, at, accepted=len(unseen))
+        store.record_approval(article_id, lang, content_hash, editor, at)
         store.remember(
             lang,
             ((pair.source, pair.target) for pair in article.pairs if pair.origin == Origin.EDITED and pair.target),

@@ -154,11 +154,15 @@ class TermRecheck(NamedTuple):
 
 def _rewrites(article: AlignedArticle, machine: list[tuple[str, str, str, str]], entries: list[GlossaryEntry]) -> dict[str, str]:
     """Sentence hash → the engine's output post-edited with the glossary `entries`, where that differs from
-    the text saved. None for an approved article: its text is what the editors approved (the recheck flags a
-    term it lacks instead)."""
+    the text saved. Nothing for an approved article: its text is what the editors approved (the recheck
+    flags a term it lacks instead). A sentence that occurs twice is styled as its first occurrence,
+    as the batch saves it."""
     if article.approval is not None:
         return {}
-    headline = {pair.source_hash: block.kind.headline_style for block in article.blocks for pair in block.pairs}
+    headline: dict[str, bool] = {}
+    for block in article.blocks:
+        for pair in block.pairs:
+            headline.setdefault(pair.source_hash, block.kind.headline_style)
     rewrites = {}
     for source_hash, source, machine_text, text in machine:
         new = post_edit(source, machine_text, entries, headline=headline.get(source_hash, False))
@@ -201,10 +205,12 @@ def _rewrite(store: Store, article_id: int, lang: str, entries: list[GlossaryEnt
         flags = article_flags(_with_rewrites(article, rewrites), entries)
         with store.transaction():
             stored = store.glossary()
+            now = store.aligned_article(article_id, lang)
             if (
                 list(map(entry_fields, stored)) == list(map(entry_fields, entries))
                 and store.machine_sentences(article_id, lang) == machine
-                and _checked_text(store.aligned_article(article_id, lang)) == _checked_text(article)
+                and _checked_text(now) == _checked_text(article)
+                and now.approval is None  # approved meanwhile: its text is the editors' now
             ):
                 for source_hash, text in rewrites.items():
                     store.rewrite_machine_text(article_id, lang, source_hash, text)

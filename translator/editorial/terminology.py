@@ -2,8 +2,8 @@
 
 The entries are the store's (Store.glossary); reading and writing glossary
 files and finding terms in text is quality/glossary.py's. A glossary change
-does not rewrite any Japanese: enforcement (quality/terms.py) applies when the
-batch translates; a term added later is flagged where the Japanese lacks it.
+post-edits the machine output it touches again (rechecks.recheck_terms), never an
+editor's text nor an approved article's, whose flags say where it lacks a term.
 """
 
 from __future__ import annotations

@@ -34,7 +34,8 @@ _KANJI_HOURS = {
 }
 _JA_TIME = re.compile(
     rf"(?P<marker>{'|'.join(_MORNING + _AFTERNOON)})?\s*"
-    r"(?:(?P<hour>\d{1,2})\s*時|(?P<kanji>[〇一二三四五六七八九十]{1,3})時|(?P<clock>\d{1,2}):\d{2}(?!\d))"
+    # 時 of a time of day, not of a duration (15時間: 15 hours).
+    r"(?:(?P<hour>\d{1,2})\s*時(?!間)|(?P<kanji>[〇一二三四五六七八九十]{1,3})時(?!間)|(?P<clock>\d{1,2}):\d{2}(?!\d))"
     r"|(?P<noon>正午)"
 )
 
@@ -76,7 +77,8 @@ def _japanese_times(japanese: str) -> list[tuple[set[int], tuple[int, int]]]:
             if hour == 12:
                 hours.add(12)
         elif marker in _AFTERNOON:
-            hours = {hour % 12 + 12} if hour <= 12 else {hour}
+            # 夜12時 (and 夜中, 深夜) is midnight, 午後12時 noon or midnight as people write it.
+            hours = {hour % 12 + 12} if hour < 12 else ({0, 12} if hour == 12 else {hour})
         elif hour >= 13 or hour == 0:
             hours = {hour % 24}
         else:

@@ -10,7 +10,7 @@ Layout of the folder, every link relative so it works from anywhere:
     .translate-site.json       the manifest: each page's fingerprint, for the next run
 
 Pages are files named .html, not folders of index.html, since a browser opens
-no index.html by itself over file://. The pages are web/pages.py's, rendered
+no index.html by itself over file://. The pages are pages.py's, rendered
 with relative addresses instead of the server's.
 
 A re-run renders only the pages whose fingerprint changed: the fingerprint

@@ -57,6 +57,8 @@ LABELS: dict[str, dict[str, str]] = {
         "other_page": "英語の原文はこちら",
         # What the editors checked, as the approval records it (editorial/editing.approve).
         "reviewed": "この記事は英語の原文を機械翻訳し、編集部が全{total}文を確認したものです。",
+        # An approval from before the kinds of review were kept: what was seen is not known.
+        "reviewed_unknown": "この記事は英語の原文を機械翻訳し、編集部が承認したものです。",
         "reviewed_in_part": (
             "この記事は英語の原文を機械翻訳したものです。編集部が全{total}文のうち{checked}文を確認し、"
             "残る{accepted}文は機械翻訳のまま承認しました。"
@@ -166,7 +168,7 @@ class ArticlePage:
     reviewed: bool
     sidebar: tuple[Entry, ...]
     sentences: int = 0
-    accepted: int = 0
+    accepted: int | None = 0
 
 
 def article_page(article: AlignedArticle, lang: str, site: Site) -> ArticlePage:
@@ -193,7 +195,7 @@ def article_page(article: AlignedArticle, lang: str, site: Site) -> ArticlePage:
         site.live.get(article.id, False),
         site.sidebar(article.id, lang),
         len({pair.source_hash for pair in article.pairs}),
-        article.approval.accepted if article.approval else 0,
+        article.approval.accepted if article.approval else 0,  # None: not known (an approval before m011)
     )
 
 

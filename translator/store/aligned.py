@@ -16,6 +16,7 @@ from ..core.news import (
     Status,
     TranslationInfo,
     previous_sentences,
+    sentence_hash,
 )
 from . import sql
 from .connection import Connection
@@ -43,7 +44,7 @@ class Aligned(Connection):
                     select a.id, a.published, a.full_page, a.content_hash, {sql.STATUS_OF} as status,
                            {sql.EDITORIAL_OF} as editorial_status,
                            t.package, t.package_version, t.family, t.translated_at, t.source_hash,
-                           r.base_hash, r.approved_by, r.approved_at, r.accepted
+                           r.base_hash, r.approved_by, r.approved_at
                     from articles a
                     left join translations t on t.article_id = a.id and t.lang = :lang
                     left join article_reviews r on r.article_id = a.id and r.lang = :lang
@@ -65,7 +66,7 @@ class Aligned(Connection):
                     """
                     select s.position, s.text as source, s.source_hash,
                            st.text as target, st.origin, st.truncated, st.score,
-                           e.text as edit, e.editor, e.edited_at, sr.reviewed_at
+                           e.text as edit, e.editor, e.edited_at, sr.reviewed_at, sr.text_hash, sr.accepted
                     from sentences s
                     left join sentence_translations st
                            on st.article_id = s.article_id and st.lang = ?1 and st.source_hash = s.source_hash
@@ -101,10 +102,15 @@ class Aligned(Connection):
         blocks: dict[int, tuple[BlockKind, str, list[SentencePair]]] = {
             position: (BlockKind(kind), text, []) for position, kind, text in block_rows
         }  # a block without sentences still shows
+        accepted: dict[str, int | None] = {}  # sentence hash → its holding review's kind (1: taken in bulk)
         for i, row in enumerate(rows):
             pair = _pair(row, translation, (i in changes, changes.get(i)), flags.get(row["source_hash"], ()))
             blocks[row["position"]][2].append(pair)
+            if pair.reviewed:
+                accepted[pair.source_hash] = row["accepted"]
         approved = header["approved_at"] is not None and base_hash == header["content_hash"]
+        # How many sentences the approval took unreviewed; None when reviews from before m011 hold.
+        in_bulk = None if None in accepted.values() else sum(accepted.values())
         return AlignedArticle(
             id=header["id"],
             published=header["published"],
@@ -116,7 +122,7 @@ class Aligned(Connection):
             links=links,
             blocks=tuple(AlignedBlock(kind, text, tuple(pairs)) for kind, text, pairs in blocks.values()),
             editorial_status=EditorialStatus(header["editorial_status"]),
-            approval=Approval(header["approved_by"], header["approved_at"], header["accepted"] or 0) if approved else None,
+            approval=Approval(header["approved_by"], header["approved_at"], in_bulk) if approved else None,
         )
 
 
@@ -140,7 +146,10 @@ def _pair(
     then describe nothing shown and are left out; the run's text stays as `unedited`.
     """
     changed, previous = change
-    review = {"reviewed": row["reviewed_at"] is not None, "changed": changed, "previous_source": previous}
+    shown = row["edit"] if row["edit"] is not None else row["target"]
+    # A review holds for the text it saw (NULL: a review from before m011 holds for any).
+    reviewed = row["reviewed_at"] is not None and row["text_hash"] in (None, sentence_hash(shown or ""))
+    review = {"reviewed": reviewed, "changed": changed, "previous_source": previous}
     if row["edit"] is not None:
         return SentencePair(
             row["source"],

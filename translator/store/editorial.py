@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..core.errors import ArticleNotFound, SentenceNotFound
-from ..core.news import AuditAction, AuditEntry, EditorialStatus, EditorialSummary
+from ..core.news import AuditAction, AuditEntry, EditorialStatus, EditorialSummary, sentence_hash
 from . import sql
 from .connection import Connection
 
@@ -133,15 +133,30 @@ class Editorial(Connection):
                 "delete from edits where article_id = ? and lang = ? and source_hash = ?", [article_id, lang, source_hash]
             )
 
-    def record_review(self, article_id: int, lang: str, source_hash: str, editor: str, at: str) -> bool:
-        """Mark the sentence reviewed by `editor` at `at`; True if it was not before."""
+    def record_review(
+        self, article_id: int, lang: str, source_hash: str, editor: str, at: str, *, text: str, accepted: bool = False
+    ) -> bool:
+        """Record that `editor` saw the sentence's Japanese `text` at `at`: reviewed on its own, or
+        `accepted` as it was in an approval's one step. True if that changed anything (not reviewed
+        before, reviewed with another text, or only accepted and now reviewed on its own)."""
+        text_hash = sentence_hash(text)
         with self.transaction():
-            cursor = self.db.execute(
-                "insert or ignore into sentence_reviews (article_id, lang, source_hash, editor, reviewed_at)"
-                " values (?, ?, ?, ?, ?)",
-                [article_id, lang, source_hash, editor, at],
+            row = self.db.execute(
+                "select text_hash, accepted from sentence_reviews where article_id = ? and lang = ? and source_hash = ?",
+                [article_id, lang, source_hash],
+            ).fetchone()
+            if row is not None and row[0] in (text_hash, None) and (accepted or row[1] != 1):
+                return False  # this text (or, before m011, any) is reviewed already, as well or better
+            self.db.execute(
+                """
+                insert into sentence_reviews (article_id, lang, source_hash, editor, reviewed_at, text_hash, accepted)
+                values (?, ?, ?, ?, ?, ?, ?)
+                on conflict (article_id, lang, source_hash) do update set editor = excluded.editor,
+                    reviewed_at = excluded.reviewed_at, text_hash = excluded.text_hash, accepted = excluded.accepted
+                """,
+                [article_id, lang, source_hash, editor, at, text_hash, int(accepted)],
             )
-        return cursor.rowcount == 1
+        return True
 
     def base_review_on(self, article_id: int, lang: str, content_hash: str, *, withdraw_approval: bool) -> None:
         """Record the English the editors work on (if not yet recorded); withdraw the approval if asked."""
@@ -152,22 +167,17 @@ class Editorial(Connection):
             )
             if withdraw_approval:
                 self.db.execute(
-                    "update article_reviews set approved_by = null, approved_at = null, accepted = 0"
-                    " where article_id = ? and lang = ?",
+                    "update article_reviews set approved_by = null, approved_at = null where article_id = ? and lang = ?",
                     [article_id, lang],
                 )
 
-    def record_approval(
-        self, article_id: int, lang: str, content_hash: str, editor: str, at: str, *, accepted: int = 0
-    ) -> None:
-        """Record `editor`'s approval at `at` of the translation of the English with `content_hash`,
-        which took `accepted` sentences as they were (unreviewed)."""
+    def record_approval(self, article_id: int, lang: str, content_hash: str, editor: str, at: str) -> None:
+        """Record `editor`'s approval at `at` of the translation of the English with `content_hash`."""
         with self.transaction():
             self.db["article_reviews"].upsert(
-                {"article_id": article_id, "lang": lang, "base_hash": content_hash, "approved_by": editor,
-                 "approved_at": at, "accepted": accepted},
+                {"article_id": article_id, "lang": lang, "base_hash": content_hash, "approved_by": editor, "approved_at": at},
                 pk=("article_id", "lang"),
-            )  # fmt: skip
+            )
 
     def clear_review(self, article_id: int, lang: str, source_hash: str) -> None:
         """Forget that the sentence was reviewed (its text changed: what was confirmed is gone)."""

@@ -372,13 +372,19 @@ def m010_translation_family(db: Database) -> None:
 
 
 @migrations()
-def m011_accepted_sentences(db: Database) -> None:
-    """How many sentences an approval took as they were, unreviewed (issue 24).
+def m011_what_a_review_saw(db: Database) -> None:
+    """What each sentence review saw (issue 24): the text it confirmed, and how.
 
-    Approval means every sentence was seen: edited, reviewed one by one, or taken
-    in one explicit step that names the count. The public page says which.
+    A review holds for the text it was given (`text_hash`, the sentence hash of
+    the Japanese shown then): a retry, a glossary change or an edit that changes
+    the text makes the sentence unreviewed again. `accepted` is 1 for a sentence
+    taken as it was in the approval's one explicit step ("approve the 26 remaining
+    sentences as they are"), 0 for one reviewed on its own; the public page says
+    how many of each. Reviews from before this migration have NULL in both: they
+    hold whatever the text, and their kind is unknown.
     """
-    db["article_reviews"].add_column("accepted", int, not_null_default=0)
+    db["sentence_reviews"].add_column("text_hash", str)
+    db["sentence_reviews"].add_column("accepted", int)
 
 
 def apply(db: Database) -> None:

@@ -1,4 +1,4 @@
-"""SQL that more than one subject of the store reads: statuses, incomplete sentences, flag counts, live pages.
+"""SQL that more than one subject of the store reads: statuses, incomplete sentences, flag counts.
 
 Each fact is written once here (and in the views of migrations.py), so that every
 query that needs it asks the same question.

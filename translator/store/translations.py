@@ -53,22 +53,33 @@ class Translations(Connection):
         return {row["id"]: row["content_hash"] for row in self.db.query(query, {"lang": lang})}
 
     def fingerprints(self, lang: str) -> dict[int, tuple[str, str | None]]:
-        """Article id → (content hash of its English, digest of its sentence translations into `lang`).
+        """Article id → (content hash of its English, digest of what its translation into `lang` shows).
 
-        The digest (SHA-256 hex, None while there are none) changes whenever any
-        translated sentence's text does, whoever wrote it: with the content hash
-        it fixes all the article's text in both languages, so a cache (the static
-        export) can tell what changed without reading every article.
+        The digest (SHA-256 hex, None while there is no translation) changes whenever
+        any sentence's text changes, the run's or an editor's, and whenever a review
+        does (the Japanese page says how many sentences the editors checked): with the
+        content hash it fixes everything the article's pages show in both languages, so
+        a cache (the static export) can tell what changed without reading every article.
         """
         digests = {
             row["article_id"]: hashlib.sha256(row["texts"].encode()).hexdigest()
             for row in self.db.query(
-                # Rows come in primary-key order; only a digest that differs costs anything.
+                # Rows come in a fixed order per table; only a digest that differs costs anything.
                 """
-                select article_id, group_concat(substr(source_hash, 1, 16) || char(31) || text, char(30)) as texts
-                from sentence_translations where lang = ? group by article_id
+                select article_id, group_concat(part, char(30)) as texts from (
+                    select article_id, 't' || substr(source_hash, 1, 16) || char(31) || text as part
+                    from sentence_translations where lang = :lang
+                    union all
+                    select article_id, 'e' || substr(source_hash, 1, 16) || char(31) || text
+                    from edits where lang = :lang
+                    union all
+                    select article_id, 'r' || substr(source_hash, 1, 16) || char(31) || coalesce(text_hash, '')
+                        || char(31) || coalesce(accepted, '')
+                    from sentence_reviews where lang = :lang
+                    order by 1, 2
+                ) group by article_id
                 """,
-                [lang],
+                {"lang": lang},
             )
         }
         return {
@@ -178,15 +189,19 @@ class Translations(Connection):
         return True
 
     def machine_sentences(self, article_id: int, lang: str) -> list[tuple[str, str, str, str]]:
-        """The article's sentences whose saved text is the engine's (origin machine or cached, never an
-        editor's or the memory's): (sentence hash, English, the engine's own text, the text saved)."""
+        """The article's sentences whose shown text is the engine's (origin machine or cached, and no
+        editor's text over it): (sentence hash, English, the engine's own text, the text saved)."""
         return [
             (row["source_hash"], row["source"], row["machine_text"] or row["text"], row["text"])
             for row in self.db.query(
                 f"""
-                select source_hash, source, machine_text, text from sentence_translations
-                where article_id = ? and lang = ? and origin in ('{Origin.MACHINE}', '{Origin.CACHED}')
-                order by source_hash
+                select st.source_hash, st.source, st.machine_text, st.text from sentence_translations st
+                where st.article_id = ? and st.lang = ? and st.origin in ('{Origin.MACHINE}', '{Origin.CACHED}')
+                  and not exists (
+                      select 1 from edits e
+                      where e.article_id = st.article_id and e.lang = st.lang and e.source_hash = st.source_hash
+                  )
+                order by st.source_hash
                 """,
                 [article_id, lang],
             )

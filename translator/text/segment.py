@@ -90,6 +90,19 @@ _INITIALS = re.compile(r"[A-Z](?:\.[A-Z]){0,2}")  # "F" of "F.", "J.R.R" of "J.R
 # Capitals with full stops that are places and eras, not a name's initials: they end sentences
 # ("He moved to the U.K. Britain ..."), as sentencex decides.
 _NOT_INITIALS = frozenset("u.s u.k e.u u.n u.s.a u.a.e d.c n.y n.j l.a s.c n.c n.h n.m n.d s.d r.i p.r a.d b.c".split())
+# Words a capital letter and a full stop follow as a label, not a name's initial: "Group B.
+# Germany ...", "World War I. Historians ...", "Plan B. Officials ...".
+_LABELLED = frozenset(
+    "group plan war class type grade level phase option model team pool league division stage zone "
+    "category schedule chapter section part article appendix annex exhibit figure table form item line "
+    "channel size hepatitis vitamin gate terminal block wing unit building floor platform route "
+    "proposition prop title round game act scene star ward row seat flight tower side volume vol "
+    "world series".split()
+)
+# A label's letter that ends a sentence, which sentencex keeps on: "Group B. Germany ...".
+_LABEL_END = re.compile(
+    r"\b(?i:" + "|".join(sorted(_LABELLED, key=len, reverse=True)) + r")\s+[A-Z]\.(?=\s+[\"'“‘(\[]*[A-Z][a-z])"
+)
 _ATTRIBUTION_WORDS = 16  # a speaker, an appositive ("Tanaka, a resident of the town,") and a verb
 _TIMES = frozenset(("a.m.", "p.m."))
 # A time that opens its sentence after a preposition is not a sentence ("At 5 a.m. Mr. Smith
@@ -250,6 +263,7 @@ def _adjust(text: str, cuts: Iterable[int]) -> list[int]:
     candidates.update(m.end() for m in _QUOTED_STOP.finditer(text))
     candidates.update(m.end() for m in _ELLIPSIS.finditer(text))
     candidates.update(m.end() for m in _TIME_END.finditer(text))
+    candidates.update(m.end() for m in _LABEL_END.finditer(text))
     candidates.update(m.start() for m in _STOP_THEN_ELLIPSIS.finditer(text))
     items, markers = _list_items(text)
     candidates.update(items)
@@ -322,6 +336,19 @@ def _snap(text: str, cut: int) -> int | None:
     return None
 
 
+def _named_before(text: str, at: int) -> bool:
+    """Whether the word before position `at` can go before a name's initial ("Albert I. Jones",
+    "said J. Smith"): not a capitalised label ("Group B.", "World War I."), nor a lower-case
+    word before a single capital ("vitamin D.")."""
+    words = text[max(0, at - 40) : at].split()
+    if not words:
+        return True  # the initial opens the paragraph: "J. Smith said ..."
+    previous = words[-1].strip("\"'“‘«([{,;:")
+    if previous.lower() in _LABELLED:
+        return False
+    return previous[:1].isupper() or previous.lower() in _SPEECH_VERBS or previous.lower() in ("and", "by", "of")
+
+
 def _gap(text: str, cut: int) -> tuple[int, int]:
     """The whitespace around a boundary: (end of the sentence before, start of the one after)."""
     left, right = cut, cut
@@ -359,7 +386,13 @@ def _ends_here(text: str, start: int, left: int, right: int) -> bool:
     if word.endswith(".") and stem in _TITLES:
         return False  # "Ft. Bragg", "Gen. Mark Milley", "Amb. Rahm Emanuel"
     abbreviation = before.lstrip("\"'“‘«([{")[:-1]  # as written, without its full stop
-    if word.endswith(".") and _INITIALS.fullmatch(abbreviation) and stem not in _NOT_INITIALS and follower not in _STARTERS:
+    if (
+        word.endswith(".")
+        and _INITIALS.fullmatch(abbreviation)
+        and stem not in _NOT_INITIALS
+        and follower not in _STARTERS
+        and (len(abbreviation) > 1 or _named_before(text, left - len(before)))
+    ):
         return False  # "J.D. Vance", "Albert I. Jones": sentencex cuts some, depending on what comes before
     if word.endswith(".") and stem in _BEFORE_NUMBERS and _written_lower(abbreviation) and (
         stem in _NEVER_END or _NUMBER.match(bare)

@@ -133,9 +133,11 @@ def convert(
     pair is the one used). `memory` says how many bytes are free (default: `available_memory`).
 
     :raises BrokenPackageError: naming `source` and what is wrong with it (one line).
-    :raises PackageError: when the output cannot be written, or transformers is needed and missing.
+    :raises PackageError: when the output exists or cannot be written, or transformers is needed and missing.
     """
     name = _package_name(out)
+    if out.exists():  # the bundled model, or a package a desk relies on, is never replaced unasked
+        raise PackageError(f"{out} exists: remove it first, or choose another --out")
     load_ctranslate2()  # OpenMP's wait policy before the converters load the library
     if quantization not in QUANTIZATIONS:
         raise PackageError(f"unknown quantization {quantization!r} (one of {', '.join(QUANTIZATIONS)})")

@@ -101,10 +101,10 @@ class Decoding:
     """Decoding settings, chosen on the NTREX dev set (models/README.md, "Decoding").
 
     The default is beam 4 with a repetition penalty of 1.2, and MBR over its 4
-    best (`mbr_candidates`). Before MBR, on the
-    CPU-trained model (step 9,701, 1,007 dev sentences) it scores chrF 12.76 at
-    38.7 sentences per second, against 12.66 at 56.3 for beam 2 (`--beam-size
-    2`); beam 4 scored higher on every checkpoint measured since step 4,800.
+    best (`mbr_candidates`). On the shipped CPU-trained model (step 9,951, 1,007
+    dev sentences) that scores chrF 13.91; the beam's best alone 13.51, beam 2
+    13.29 (`--beam-size 2 --mbr 1`), at about 1.6 times the speed; beam 4 scored
+    higher than beam 2 on every checkpoint measured since step 4,800.
     The penalty ends the loops a small model falls into (step 4,800: 59 outputs
     cut at the length limit without it, 2 with it, beam 4). Re-measure with
     `python -m models.recipe evaluate --sweep` when the model changes, since the
@@ -168,7 +168,10 @@ class EngineOptions:
     """
 
     device: str = "cpu"
-    threads: int = 1  # measured: bench/README.md, "Threads" (2 threads idle 12.4 s, 1 thread 3.2 s)
+    # One thread: on these 2-core VMs the fastest or nearly, idle and beside busy processes, and the
+    # least CPU (bench/README.md, "Threads": the sample page 3.2 s; two threads 2.8 s idle when they
+    # spin, 12.4 s when they sleep, 6.0 s spinning beside one busy process).
+    threads: int = 1
     compute_type: str = "default"
     batch_tokens: int = 2048
     decoding: Decoding = field(default_factory=Decoding)
@@ -180,10 +183,12 @@ def load_ctranslate2() -> Any:
 
     The wheel's libgomp spins a waiting thread by default (OMP_WAIT_POLICY=ACTIVE):
     beside another busy process on these 2-core machines a spinning thread and a
-    preempted one stall each other, and `translate run` took 96.9 s instead of 6.5 s
-    (issue 25; bench/README.md, "Threads"). The policy is read once, when the
-    library loads, so it is set here, before the first import, unless the
-    environment already chose one.
+    preempted one stall each other, and `translate run` with two threads took
+    96.9 s instead of 6.5 s (issue 25). Sleeping threads cost more on an idle VM
+    (12.4 s against 2.8 s, bench/README.md, "Threads"), but their worst case is
+    bounded; with the default of one thread the policy changes nothing measurable.
+    It is read once, when the library loads, so it is set here, before the first
+    import, unless the environment already chose one.
     """
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import ctranslate2

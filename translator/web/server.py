@@ -35,11 +35,10 @@ def check_binding(host: str, token: str | None, allowed_hosts: tuple[str, ...] =
 
 
 def answered_hosts(host: str, allowed_hosts: tuple[str, ...] | None) -> tuple[str, ...]:
-    """The host names the server answers to besides loopback: the allowed ones, or else the
-    address it listens on when that is one host (not 0.0.0.0 or ::, which stand for every address)."""
-    if allowed_hosts:
-        return allowed_hosts
-    return () if is_loopback(host) or host in ("0.0.0.0", "::", "") else (host.lower(),)
+    """The host names the server answers to besides loopback: the allowed ones, and the address it
+    listens on when that is one host (not 0.0.0.0 or ::, which stand for every address)."""
+    listening = () if is_loopback(host) or host in ("0.0.0.0", "::", "") else (host.lower(),)
+    return tuple(dict.fromkeys((*(allowed_hosts or ()), *listening)))
 
 
 def make_server(
