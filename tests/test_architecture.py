@@ -54,3 +54,14 @@ def test_no_module_outside_the_store_reaches_its_database():
                 if node.value.attr == "db":
                     offenders.append(f"{path.relative_to(REPO)}:{node.lineno}")
     assert offenders == []
+
+
+def test_a_transaction_or_snapshot_hands_out_no_database(tmp_path: Path):
+    """`with store.transaction() as db` would reach the database past the test above: it yields nothing."""
+    from translator.store import Store
+
+    store = Store.open(tmp_path / "news.db")
+    with store.transaction() as outer, store.transaction() as savepoint:
+        assert (outer, savepoint) == (None, None)
+    with store.snapshot() as read:
+        assert read is None

@@ -158,7 +158,7 @@ class Connection:
             raise mapped from None
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[Database]:
+    def transaction(self) -> Iterator[None]:
         """A write transaction (inside one, a savepoint): all of it is written, or none.
 
         The outermost one starts with BEGIN IMMEDIATE: it takes SQLite's write lock
@@ -166,7 +166,8 @@ class Connection:
         write to end. (A deferred transaction that reads, then writes, is refused at
         once under WAL when another process committed in between, whatever the busy
         timeout: concurrent runs died of that with "database is locked", issue 8.)
-        Never open one inside `snapshot()`.
+        Never open one inside `snapshot()`. It yields nothing: SQL stays in the
+        store's methods (tests/test_architecture.py).
 
         :raises StoreError: when the write cannot be made (disk full, read-only file
             or folder, locked too long); nothing of the transaction is written.
@@ -175,18 +176,18 @@ class Connection:
         with self.faults():
             if conn.in_transaction:
                 with self.db.atomic():  # a savepoint
-                    yield self.db
+                    yield
                 return
             conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self.db
+                yield
                 conn.execute("COMMIT")
             except BaseException:
                 self._rollback()
                 raise
 
     @contextlib.contextmanager
-    def snapshot(self) -> Iterator[Database]:
+    def snapshot(self) -> Iterator[None]:
         """A read transaction: every query in it sees the database as of one moment.
 
         Deferred: it takes no write lock, so it never waits for a writer, and it
@@ -195,11 +196,11 @@ class Connection:
         conn = self.db.conn
         with self.faults():
             if conn.in_transaction:
-                yield self.db
+                yield
                 return
             conn.execute("BEGIN")
             try:
-                yield self.db
+                yield
             finally:
                 self._rollback()
 
