@@ -35,7 +35,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from translator.translation.engine import ArgosEngine, Decoding, EngineOptions  # noqa: E402
+from translator.translation.engine import CTranslate2Engine, Decoding, EngineOptions  # noqa: E402
 from translator.quality.glossary import GlossaryEntry, find_terms  # noqa: E402
 from translator.translation.packages import install  # noqa: E402
 from translator.quality.terms import enforce_terms, renderings, similarity  # noqa: E402
@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     found = mentions(rows, glossary)
     sentences = sorted({m.row for m in found})
     info = install(args.package, Path(tempfile.mkdtemp()) / "packages")
-    engine = ArgosEngine(info, EngineOptions(device=args.device, decoding=Decoding(beam_size=args.beam_size)))
+    engine = CTranslate2Engine(info, EngineOptions(device=args.device, decoding=Decoding(beam_size=args.beam_size)))
     translated = engine.translate([rows[row][0] for row in sentences])
     outputs = {row: hypothesis.text for row, hypothesis in zip(sentences, translated)}
     result, enforced = score(rows, found, outputs, glossary)

@@ -57,11 +57,11 @@ def read_dev(path: Path) -> list[dict[str, str]]:
 
 def translate_dev(package: Path, rows: list[dict[str, str]], out: Path) -> None:
     """Translate the dev English with the package through the project's engine; write JSON lines to `out`."""
-    from translator.translation.engine import ArgosEngine, EngineOptions
+    from translator.translation.engine import CTranslate2Engine, EngineOptions
     from translator.translation.packages import install
 
     with tempfile.TemporaryDirectory() as packages_dir:
-        engine = ArgosEngine(install(package, Path(packages_dir)), EngineOptions())
+        engine = CTranslate2Engine(install(package, Path(packages_dir)), EngineOptions())
         hypotheses = engine.translate([row["en"].strip() for row in rows])
     with out.open("w", encoding="utf-8") as file:
         for h in hypotheses:

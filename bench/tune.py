@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from translator.translation.engine import ArgosEngine, Decoding, EngineOptions
+from translator.translation.engine import CTranslate2Engine, Decoding, EngineOptions
 from translator.translation.packages import install
 
 from .bench import NTREX
@@ -31,7 +31,7 @@ def sentences(limit: int | None) -> list[str]:
     return [row["en"] for row in rows][:limit]
 
 
-def measure(engine: ArgosEngine, texts: list[str]) -> tuple[float, int]:
+def measure(engine: CTranslate2Engine, texts: list[str]) -> tuple[float, int]:
     """Sentences per second, and how many results were cut at the length limit."""
     started = time.perf_counter()
     results = engine.translate(texts)
@@ -57,7 +57,7 @@ def main() -> int:
     ]
     results = []
     for setting in settings:
-        engine = ArgosEngine(
+        engine = CTranslate2Engine(
             info,
             EngineOptions(
                 threads=setting["threads"],

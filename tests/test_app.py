@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from translator.translation import pipeline
-from translator.app import App, load_argos_engine
+from translator.app import App, load_engine
 from translator.core.settings import resolve
 from translator.translation.engine import Decoding, EngineOptions
 from translator.text.importer import import_paths
@@ -22,7 +22,7 @@ def test_the_engine_gets_its_own_options_and_the_bundled_package(tmp_path: Path,
         environ={}, db=tmp_path / "news.db", models_dir=models, beam_size=3, threads=3, batch_tokens=512,
         compute_type="int8_bfloat16",
     )
-    engine = load_argos_engine(config)  # installs (and so verifies) the bundled package; the engine loads no model yet
+    engine = load_engine(config)  # installs (and so verifies) the bundled package; the engine loads no model yet
     assert engine.package == "translate-en_ja-tiny"
     assert engine.options == EngineOptions(
         device="cpu", threads=3, compute_type="int8_bfloat16", batch_tokens=512, decoding=Decoding(beam_size=3)

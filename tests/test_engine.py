@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models.recipe.synthetic import synthetic_pairs
-from translator.translation.engine import ArgosEngine, Decoding, EngineOptions, _Model, argos_environment, length_batches
+from translator.translation.engine import CTranslate2Engine, Decoding, EngineOptions, _Model, argos_environment, length_batches
 from translator.core.errors import ConfigError, EngineError, PackageError
 from translator.core.news import Hypothesis
 from translator.translation.packages import PackageInfo, install
@@ -22,8 +22,8 @@ from .conftest import REPO, SEED
 
 
 @pytest.fixture
-def engine(tiny_package: Path, tmp_path: Path) -> ArgosEngine:
-    return ArgosEngine(install(tiny_package, tmp_path / "packages"), EngineOptions(threads=1))
+def engine(tiny_package: Path, tmp_path: Path) -> CTranslate2Engine:
+    return CTranslate2Engine(install(tiny_package, tmp_path / "packages"), EngineOptions(threads=1))
 
 
 def test_length_batches_hold_one_length_each():
@@ -62,7 +62,7 @@ def test_argos_settings_stay_in_the_package_folder(tmp_path: Path):
     assert dict(os.environ) == before
 
 
-def test_translates_to_japanese(engine: ArgosEngine):
+def test_translates_to_japanese(engine: CTranslate2Engine):
     out = engine.translate(["The president met the minister on Monday.", "", "The army warned the city today."])
     assert len(out) == 3 and out[1] == Hypothesis("")
     for result in (out[0], out[2]):
@@ -71,7 +71,7 @@ def test_translates_to_japanese(engine: ArgosEngine):
         assert isinstance(result.score, float) and result.score < 0
 
 
-def test_model_loads_once_and_is_shared_by_copies(engine: ArgosEngine, monkeypatch):
+def test_model_loads_once_and_is_shared_by_copies(engine: CTranslate2Engine, monkeypatch):
     import ctranslate2
 
     loads = []
@@ -92,11 +92,11 @@ POOL = sorted({english for english, _ in synthetic_pairs()[::23]} | set(split_se
 
 
 @pytest.fixture(scope="module", params=[(1, 200), (2, 24)], ids=["1 thread", "2 threads, pieces of 24 tokens"])
-def settings_and_alone(request, tiny_package: Path, tmp_path_factory) -> tuple[ArgosEngine, dict]:
+def settings_and_alone(request, tiny_package: Path, tmp_path_factory) -> tuple[CTranslate2Engine, dict]:
     """An engine, and each POOL sentence translated alone with it."""
     threads, max_source_tokens = request.param
     info = install(tiny_package, tmp_path_factory.mktemp("packages"))
-    engine = ArgosEngine(info, EngineOptions(threads=threads, max_source_tokens=max_source_tokens))
+    engine = CTranslate2Engine(info, EngineOptions(threads=threads, max_source_tokens=max_source_tokens))
     return engine, {sentence: engine.translate([sentence])[0] for sentence in POOL}
 
 
@@ -111,7 +111,7 @@ def test_a_sentences_translation_depends_only_on_the_sentence_and_the_settings(s
     assert batched.translate(sentences) == [alone[sentence] for sentence in sentences]
 
 
-def test_the_long_case_is_translated_whole_in_clause_pieces(engine: ArgosEngine):
+def test_the_long_case_is_translated_whole_in_clause_pieces(engine: CTranslate2Engine):
     """Issue 7's case: one sentence of over 1,024 tokens, which CTranslate2 used to cut without a word."""
     [sentence] = split_sentences(LONG_CASE.read_text(encoding="utf-8").splitlines()[2])
     tokenizer = engine._load().tokenizer
@@ -127,14 +127,14 @@ def test_the_long_case_is_translated_whole_in_clause_pieces(engine: ArgosEngine)
 
 
 @pytest.mark.parametrize("beam_size", [1, 2])
-def test_batching_does_not_change_results(engine: ArgosEngine, beam_size: int):
+def test_batching_does_not_change_results(engine: CTranslate2Engine, beam_size: int):
     engine = engine.with_decoding(Decoding(beam_size=beam_size))
     together = engine.translate(SENTENCES)
     one_by_one = [engine.translate([s])[0] for s in SENTENCES]
     assert [(h.text, h.truncated) for h in together] == [(h.text, h.truncated) for h in one_by_one]
 
 
-def test_each_sentence_is_cut_at_its_own_limit(engine: ArgosEngine):
+def test_each_sentence_is_cut_at_its_own_limit(engine: CTranslate2Engine):
     """With a limit of ceil(0.2 × source tokens) + 1, a short and a long sentence give what they give alone."""
     tight = engine.with_decoding(Decoding(beam_size=1, max_length_ratio=0.2, max_length_extra=1))
     short, long = "The army met the police.", "The city warned the army yesterday and the company praised the government on Friday."
@@ -167,12 +167,12 @@ class WordTranslator:
 
 def word_engine(
     decoding: Decoding, metadata: dict | None = None, translator: WordTranslator | None = None, **options
-) -> tuple[ArgosEngine, WordTranslator]:
+) -> tuple[CTranslate2Engine, WordTranslator]:
     translator = translator or WordTranslator()
     tokenizer = SimpleNamespace(encode=str.split, decode=" ".join)
     info = PackageInfo("words", Path("/nonexistent"), "en", "ja", "1", metadata or {})
     options = {"batch_tokens": 8, **options}
-    return ArgosEngine(info, EngineOptions(decoding=decoding, **options), _Model(translator, tokenizer)), translator
+    return CTranslate2Engine(info, EngineOptions(decoding=decoding, **options), _Model(translator, tokenizer)), translator
 
 
 def test_the_limit_and_the_truncated_flag_are_each_sentences_own():
@@ -230,7 +230,7 @@ def test_model_failure_is_an_engine_error():
         engine.translate(["a b"])
 
 
-def test_alternatives_are_the_n_best_and_the_first_is_the_translation(engine: ArgosEngine):
+def test_alternatives_are_the_n_best_and_the_first_is_the_translation(engine: CTranslate2Engine):
     sentence = "The president praised the court on Friday."
     wide = engine.with_decoding(Decoding(beam_size=4))
     best = wide.alternatives(sentence, 4)
@@ -246,8 +246,8 @@ def test_home_folder_untouched(tiny_package: Path, tmp_path: Path):
     home = tmp_path / "home"
     script = (
         "import sys; from pathlib import Path;"
-        "from translator.translation.engine import ArgosEngine; from translator.translation.packages import install;"
-        "print(ArgosEngine(install(Path(sys.argv[1]), Path(sys.argv[2]))).translate(['The army met the police.'])[0].text)"
+        "from translator.translation.engine import CTranslate2Engine; from translator.translation.packages import install;"
+        "print(CTranslate2Engine(install(Path(sys.argv[1]), Path(sys.argv[2]))).translate(['The army met the police.'])[0].text)"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "ARGOS_"))}
     env["HOME"] = str(home)
@@ -264,7 +264,7 @@ def test_a_damaged_tokenizer_is_a_package_error_at_load(tiny_package: Path, tmp_
     info = install(tiny_package, tmp_path / "packages")
     (info.path / "sentencepiece.model").write_bytes(b"not a model")
     with pytest.raises(PackageError, match=r"^translate-en_ja-tiny: the package is damaged \(.*could not parse"):
-        ArgosEngine(info).translate(["The army met the police."])
+        CTranslate2Engine(info).translate(["The army met the police."])
 
 
 def test_a_tokenizer_failure_mid_run_is_an_engine_error():
@@ -273,7 +273,7 @@ def test_a_tokenizer_failure_mid_run_is_an_engine_error():
             raise RuntimeError("cannot encode")
         return text.split()
 
-    engine = ArgosEngine(
+    engine = CTranslate2Engine(
         PackageInfo("words", Path("/nonexistent"), "en", "ja", "1", {}),
         _model=_Model(WordTranslator(), SimpleNamespace(encode=encode, decode=" ".join)),
     )
@@ -288,12 +288,12 @@ def test_a_compute_type_the_device_lacks_is_named_with_those_it_has(tiny_package
     available = ctranslate2.get_supported_compute_types("cpu")
     lacking = next(t for t in ("bfloat16", "float16", "int8_bfloat16") if t not in available)
     with pytest.raises(ConfigError) as raised:
-        ArgosEngine(info, EngineOptions(threads=1, compute_type=lacking)).translate(["Hello."])
+        CTranslate2Engine(info, EngineOptions(threads=1, compute_type=lacking)).translate(["Hello."])
     assert str(raised.value) == (
         f"compute type {lacking} is not available on cpu here (available: {', '.join(sorted(available))})"
     )
-    default = ArgosEngine(info, EngineOptions(threads=1)).translate(["Hello."])
-    assert ArgosEngine(info, EngineOptions(threads=1, compute_type="int8")).translate(["Hello."]) == default
+    default = CTranslate2Engine(info, EngineOptions(threads=1)).translate(["Hello."])
+    assert CTranslate2Engine(info, EngineOptions(threads=1, compute_type="int8")).translate(["Hello."]) == default
 
 
 class NBestTranslator(WordTranslator):

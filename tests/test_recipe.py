@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from translator.translation.engine import ArgosEngine, EngineOptions
+from translator.translation.engine import CTranslate2Engine, EngineOptions
 from translator.translation.packages import install
 
 from .conftest import RECIPE, REPO, SHARED_CORPUS, TINY_CONFIG, run_recipe
@@ -84,7 +84,7 @@ def test_recipe_on_synthetic_corpus(tiny_package: Path, tmp_path: Path):
     assert {"package_version", "argos_version", "from_name", "to_name"} <= metadata.keys()
     assert "CC BY-SA 3.0" in metadata["license"]
 
-    engine = ArgosEngine(install(tiny_package, tmp_path / "ours"), EngineOptions(threads=1))
+    engine = CTranslate2Engine(install(tiny_package, tmp_path / "ours"), EngineOptions(threads=1))
     # The tiny model "translates nothing usefully" (configs/tiny.json), and what it writes
     # varies with the CPU's float units: the check is that it writes Japanese at all.
     (hypothesis,) = engine.translate(["The president met the minister on Monday."])
@@ -124,7 +124,7 @@ def test_recipe_on_a_slice_of_the_shared_corpus():
         stats = json.loads((Path(folder) / "work" / "data" / "stats.json").read_text())
         assert set(stats["by_source"]) == {"kyoto", "tatoeba", "wmt"}
         assert all(count > 0 for count in stats["by_source"].values())
-        engine = ArgosEngine(install(out, Path(folder) / "packages"), EngineOptions(threads=1))
+        engine = CTranslate2Engine(install(out, Path(folder) / "packages"), EngineOptions(threads=1))
         # The tiny model translates nothing usefully; what must hold is that it ran: a model score.
         [result] = engine.translate(["Mexico's president warned the United States on Thursday."])
         assert isinstance(result.score, float) and result.score < 0

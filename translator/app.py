@@ -57,8 +57,6 @@ def load_engine(config: Config) -> CTranslate2Engine:
     )
 
 
-load_argos_engine = load_engine  # its name while only Argos packages loaded
-
 
 @contextlib.contextmanager
 def _package_folder(packages_dir: Path) -> Iterator[None]:

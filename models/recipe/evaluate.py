@@ -13,7 +13,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from translator.translation.engine import ArgosEngine, Decoding, EngineOptions
+from translator.translation.engine import CTranslate2Engine, Decoding, EngineOptions
 from translator.translation.packages import install
 
 
@@ -42,7 +42,7 @@ def evaluate(
 ) -> list[dict]:
     """One result per (CTranslate2 compute type, decoding setting): scores, speed, and a few examples.
 
-    Speed is dev sentences per second through ArgosEngine.translate (tokenize,
+    Speed is dev sentences per second through CTranslate2Engine.translate (tokenize,
     batch by length, decode, detokenize), after a warm-up sentence, on
     `threads` CPU threads (0: all cores). `hypotheses_file`: the first setting's
     output is written there, one line per dev sentence (bench/qa_refs.py --hyp).
@@ -53,7 +53,7 @@ def evaluate(
     with tempfile.TemporaryDirectory() as packages_dir:
         info = install(package_file, Path(packages_dir))
         for compute_type in compute_types:
-            loaded = ArgosEngine(info, EngineOptions(threads=threads, compute_type=compute_type))
+            loaded = CTranslate2Engine(info, EngineOptions(threads=threads, compute_type=compute_type))
             loaded.translate(["Warm-up: load the model before timing."])
             for decoding in decodings:
                 result, hypotheses = _run(loaded, decoding, compute_type, sources, references)
@@ -65,7 +65,7 @@ def evaluate(
 
 
 def _run(
-    engine: ArgosEngine, decoding: Decoding, compute_type: str, sources: list[str], references: list[str]
+    engine: CTranslate2Engine, decoding: Decoding, compute_type: str, sources: list[str], references: list[str]
 ) -> tuple[dict, list[str]]:
     started = time.perf_counter()
     outputs = engine.with_decoding(decoding).translate(sources)

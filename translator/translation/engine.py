@@ -456,11 +456,6 @@ def choose_mbr(candidates: list[Hypothesis]) -> Hypothesis:
     return whole[choose([candidate.text for candidate in whole])]
 
 
-# The name this engine had while it ran Argos packages only; the recipe, the benchmarks and
-# the tests still use it.
-ArgosEngine = CTranslate2Engine
-
-
 def _check_memory(info: PackageInfo, device: str, compute_type: str) -> None:
     """:raises PackageError: before loading, when the model needs more memory than this machine has free.
 
