@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import threading
 from typing import Any, Collection
 from urllib.parse import urlsplit
 
@@ -31,6 +32,7 @@ import flask
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from ..app import App
+from ..store import Store
 from .server import is_loopback
 from ..text.cleaning import MAX_INPUT_BYTES
 from ..core.errors import ArticleNotFound, TranslateError, TranslationUnavailable
@@ -78,6 +80,7 @@ def create_app(
         MAX_CONTENT_LENGTH=MAX_INPUT_BYTES,  # a request body (a glossary file) as large as an input page, at most
     )
     web.extensions["translate_app"] = app
+    web.extensions["stores"] = threading.local()
     hosts = frozenset(allowed_hosts)
 
     @web.before_request
@@ -142,12 +145,6 @@ def create_app(
     def not_found(error: Any) -> tuple[str, int]:
         return flask.render_template("error.html", message="Not found."), 404
 
-    @web.teardown_appcontext
-    def close_store(error: BaseException | None) -> None:
-        stack = flask.g.pop("store_stack", None)
-        if stack is not None:
-            stack.close()
-
     from . import desk, pages
 
     web.register_blueprint(pages.blueprint)
@@ -160,15 +157,16 @@ def translate_app() -> App:
     return flask.current_app.extensions["translate_app"]
 
 
-def store() -> Any:
-    """The store for this request, opened once and closed when the request ends.
+def store() -> Store:
+    """This server thread's store, opened on its first request and then kept open.
+
+    One per thread, as SQLite connections are: opening one checks the migrations
+    and closing the last one checkpoints the WAL, together more than a whole desk
+    save costs, so neither happens per request.
 
     :raises StoreError: when the database is missing or unusable.
     """
-    if "store" not in flask.g:
-        import contextlib
-
-        stack = contextlib.ExitStack()
-        flask.g.store = stack.enter_context(translate_app().store())
-        flask.g.store_stack = stack
-    return flask.g.store
+    local = flask.current_app.extensions["stores"]
+    if getattr(local, "store", None) is None:
+        local.store = Store.open(translate_app().config.db, create=False)
+    return local.store

@@ -5,10 +5,6 @@ works without JavaScript. static/desk.js adds keyboard navigation and saves
 in place: it posts the same forms with fetch and the X-CSRFToken header, and
 the server answers with the updated table row (`X-Requested-With: fetch`).
 
-Each server thread keeps its own store open between requests (`desk_store`):
-opening one checks the migrations and closing the last one checkpoints the
-WAL, together more than a whole save costs.
-
 Editors name themselves once per browser: the name is kept in the signed
 session cookie and is required before any page of the desk; every change is
 recorded under it (editing.py). The model is loaded once per server process,
@@ -43,8 +39,7 @@ from ..text.cleaning import terminal_safe
 from ..core.errors import EditorialError, GlossaryError, SentenceNotFound, TranslateError
 from ..text.journal import JST
 from ..core.news import AlignedArticle, AlignedBlock, BlockKind, EditorialStatus, Hypothesis, SentencePair
-from ..store import Store
-from . import translate_app
+from . import store, translate_app
 
 blueprint = flask.Blueprint("desk", __name__, url_prefix="/desk")
 
@@ -75,18 +70,6 @@ class SharedEngine:
 @blueprint.record_once
 def _share_engine_and_stores(state: flask.blueprints.BlueprintSetupState) -> None:
     state.app.extensions["desk_engine"] = SharedEngine(state.app.extensions["translate_app"])
-    state.app.extensions["desk_stores"] = threading.local()
-
-
-def desk_store() -> Store:
-    """This server thread's store, opened on its first request and then kept open.
-
-    :raises StoreError: when the database is missing or unusable.
-    """
-    local = flask.current_app.extensions["desk_stores"]
-    if getattr(local, "store", None) is None:
-        local.store = Store.open(translate_app().config.db, create=False)
-    return local.store
 
 
 def diff(old: str, new: str, unit: str = "word") -> list[tuple[str, str]]:
@@ -183,7 +166,7 @@ def articles() -> str:
     wanted = flask.request.args.get("status")
     status = EditorialStatus(wanted) if wanted in set(EditorialStatus) else None
     page = max(flask.request.args.get("page", 1, type=int) or 1, 1)
-    db = desk_store()
+    db = store()
     rows = db.editorial_articles(TARGET_LANG, status, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return flask.render_template(
         "desk/articles.html",
@@ -216,7 +199,7 @@ def _numbered(article: AlignedArticle) -> list[tuple[str, AlignedBlock, list[tup
 
 @blueprint.get("/articles/<int:article_id>")
 def article(article_id: int) -> str:
-    aligned = desk_store().aligned_article(article_id, TARGET_LANG, SOURCE_LANG)
+    aligned = store().aligned_article(article_id, TARGET_LANG, SOURCE_LANG)
     pairs = aligned.pairs
     return flask.render_template(
         "desk/article.html",
@@ -226,7 +209,7 @@ def article(article_id: int) -> str:
         remaining=len(editing.remaining_sentences(aligned)),
         edited=sum(pair.edited_by is not None for pair in pairs),
         numbers={pair.source_hash: n for n, pair in reversed(list(enumerate(pairs, 1)))},
-        audit=desk_store().audit_trail(article_id, TARGET_LANG),
+        audit=store().audit_trail(article_id, TARGET_LANG),
         **_row_context(article_id),
     )
 
@@ -243,7 +226,7 @@ def _row(article_id: int, source_hash: str, number: int | None) -> tuple[Aligned
 
     :raises SentenceNotFound: when the article has no such sentence (any more).
     """
-    aligned = desk_store().aligned_article(article_id, TARGET_LANG, SOURCE_LANG)
+    aligned = store().aligned_article(article_id, TARGET_LANG, SOURCE_LANG)
     pairs = aligned.pairs
     if number is not None and 0 < number <= len(pairs) and pairs[number - 1].source_hash == source_hash:
         return aligned, number, pairs[number - 1]
@@ -287,7 +270,7 @@ def _after_sentence_change(article_id: int, source_hash: str) -> Any:
 def edit(article_id: int, source_hash: str) -> Any:
     via = flask.request.form.get("via", editing.Via.TYPED)
     editing.edit_sentence(
-        desk_store(),
+        store(),
         article_id,
         TARGET_LANG,
         source_hash,
@@ -300,7 +283,7 @@ def edit(article_id: int, source_hash: str) -> Any:
 
 @blueprint.post("/articles/<int:article_id>/sentences/<source_hash>/review")
 def review(article_id: int, source_hash: str) -> Any:
-    editing.mark_reviewed(desk_store(), article_id, TARGET_LANG, source_hash, _editor() or "")
+    editing.mark_reviewed(store(), article_id, TARGET_LANG, source_hash, _editor() or "")
     return _after_sentence_change(article_id, source_hash)
 
 
@@ -314,14 +297,14 @@ def sentence(article_id: int, source_hash: str) -> str:
     except TranslateError as error:
         raw, problem = [], str(error)
     # Post-edited as the batch saves its output (the glossary, news style), so they honour the glossary.
-    glossary = desk_store().glossary()
+    glossary = store().glossary()
     headline = next(b.kind for b in aligned.blocks if any(p is pair for p in b.pairs)).headline_style
     alternatives: list[Hypothesis] = []
     for hypothesis in raw:
         text = post_edit(pair.source, hypothesis.text, glossary, headline=headline)
         if text not in {alternative.text for alternative in alternatives}:
             alternatives.append(dataclasses.replace(hypothesis, text=text))
-    matches = memory.similar(desk_store(), pair.source, TARGET_LANG)
+    matches = memory.similar(store(), pair.source, TARGET_LANG)
     return flask.render_template(
         "desk/sentence.html",
         article=aligned,
@@ -337,20 +320,20 @@ def sentence(article_id: int, source_hash: str) -> str:
 @blueprint.post("/articles/<int:article_id>/approve")
 def approve(article_id: int) -> Any:
     accept = flask.request.form.get("accept_remaining", 0, type=int) or 0
-    editing.approve(desk_store(), article_id, TARGET_LANG, _editor() or "", accept_remaining=accept)
+    editing.approve(store(), article_id, TARGET_LANG, _editor() or "", accept_remaining=accept)
     return flask.redirect(flask.url_for("desk.article", article_id=article_id))
 
 
 @blueprint.post("/articles/<int:article_id>/publish")
 def publish(article_id: int) -> Any:
     template = translate_app().config.link_template
-    editing.publish(desk_store(), article_id, TARGET_LANG, _editor() or "", template=template, source_lang=SOURCE_LANG)
+    editing.publish(store(), article_id, TARGET_LANG, _editor() or "", template=template, source_lang=SOURCE_LANG)
     return flask.redirect(flask.url_for("desk.article", article_id=article_id))
 
 
 @blueprint.post("/articles/<int:article_id>/unpublish")
 def unpublish(article_id: int) -> Any:
-    editing.unpublish(desk_store(), article_id, TARGET_LANG, _editor() or "")
+    editing.unpublish(store(), article_id, TARGET_LANG, _editor() or "")
     return flask.redirect(flask.url_for("desk.article", article_id=article_id))
 
 
@@ -358,7 +341,7 @@ def unpublish(article_id: int) -> Any:
 
 
 def _glossary_page(error: str | None = None, status: int = 200) -> tuple[str, int]:
-    entries = desk_store().glossary()
+    entries = store().glossary()
     return flask.render_template("desk/glossary.html", entries=entries, error=error), status
 
 
@@ -383,7 +366,7 @@ def add_term() -> Any:
     form = flask.request.form
     try:
         entry, change, done = terminology.add_term(
-            desk_store(), form.get("english", ""), form.get("japanese", ""), form.get("note", "")
+            store(), form.get("english", ""), form.get("japanese", ""), form.get("note", "")
         )
     except GlossaryError as error:
         return _glossary_page(error=str(error), status=400)
@@ -393,7 +376,7 @@ def add_term() -> Any:
 @blueprint.post("/glossary/remove")
 def remove_term() -> Any:
     try:
-        entry, done = terminology.remove_term(desk_store(), flask.request.form.get("english", ""))
+        entry, done = terminology.remove_term(store(), flask.request.form.get("english", ""))
     except GlossaryError as error:
         return _glossary_page(error=str(error), status=404)
     return _back_to_glossary(f"Removed: {entry.english} → {entry.japanese}{done.summary()}")
@@ -412,7 +395,7 @@ def import_glossary() -> Any:
         path = Path(folder) / f"upload{suffix}"
         upload.save(path)
         try:
-            report = terminology.import_glossary(desk_store(), path, replace=bool(flask.request.form.get("replace")))
+            report = terminology.import_glossary(store(), path, replace=bool(flask.request.form.get("replace")))
         except GlossaryError as error:
             return _glossary_page(error=str(error).replace(str(path), name), status=400)
     return _back_to_glossary(report.summary(name), *report.warnings(name))
@@ -421,7 +404,7 @@ def import_glossary() -> Any:
 @blueprint.get("/glossary.<any(csv, tbx):fmt>")
 def export_glossary(fmt: str) -> flask.Response:
     """The glossary as a file to download (the format `translate glossary import` reads)."""
-    text, _ = terminology.export_glossary(desk_store(), fmt)
+    text, _ = terminology.export_glossary(store(), fmt)
     mimetype = "text/csv" if fmt == "csv" else "application/x-tbx+xml"
     return flask.Response(
         text,
