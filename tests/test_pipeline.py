@@ -230,6 +230,22 @@ def test_articles_are_saved_as_soon_as_their_sentences_are_done(store):
     assert calls_at_save == {1: 2, 2: 4, 3: 5}
 
 
+def test_a_glossary_term_added_during_a_run_applies_to_every_article(store):
+    """Issue 24: the desk may add a term while the batch runs; the articles saved after it follow it too."""
+    from translator.editorial import terminology
+
+    for n in range(3):
+        save_page(store, page(f"Story {n}", ["Rubio agreed."], published=jst(2025, 3, 1, n, 0)))
+
+    def add_the_term_once(article_id: int) -> None:
+        if article_id == 1:
+            terminology.add_term(store, "Rubio", "ルビオ")
+
+    pipeline.run(store, lambda: FakeEngine(step=1), on_article=add_the_term_once)
+    bodies = [[pair.target for pair in pairs(store, n)][1] for n in (1, 2, 3)]
+    assert all("ルビオ" in text and "Rubio" not in text for text in bodies), bodies
+
+
 def test_an_article_too_long_to_hold_is_refused_and_reported(store, fake_engine):
     save_page(store, page("Short", ["One. Two."]))
     save_page(store, page("Long", [" ".join(f"Sentence {n}." for n in range(30))], published=jst(2025, 3, 1, 9, 0)))

@@ -210,7 +210,6 @@ class _Run:
         sources = list(
             dict.fromkeys(text for _, blocks in articles.values() for block in blocks for text in block.sentences)
         )
-        glossary = store.glossary()  # per chunk: the desk may change it during a run
         # The translation memory's approved text first, then the MT cache, then the model.
         remembered = store.memory_exact(set(sources), lang)
         self.report.remembered += len(remembered)
@@ -230,7 +229,7 @@ class _Run:
             for text in missing:
                 readers.setdefault(text, []).append(article_id)
         for article_id in [a for a, count in waiting.items() if not count]:
-            self._save(article_id, articles[article_id], done, glossary)
+            self._save(article_id, articles[article_id], done)
 
         todo = [text for text in sources if text not in done]
         failed = store.failed_sources(todo, lang, engine.package, engine.package_version) if todo else set()
@@ -251,26 +250,26 @@ class _Run:
                     for article_id in readers.pop(text, ()):
                         waiting[article_id] -= 1
                         if not waiting[article_id]:
-                            self._save(article_id, articles[article_id], done, glossary)
+                            self._save(article_id, articles[article_id], done)
                 self._renew()
 
-    def _save(
-        self,
-        article_id: int,
-        article: tuple[str, list[Block]],
-        done: dict[str, TranslatedSentence],
-        glossary: Sequence[GlossaryEntry],
-    ) -> None:
-        """Post-edit the article's machine output, save it under this run's claim, and check it, in one transaction."""
+    def _save(self, article_id: int, article: tuple[str, list[Block]], done: dict[str, TranslatedSentence]) -> None:
+        """Post-edit the article's machine output, save it under this run's claim, and check it, in one transaction.
+
+        The glossary is read under the write lock: a term the desk adds during a run
+        applies to every article saved after it, and the desk's recheck of stored
+        articles (terminology.py) waits for this save, so no article misses it.
+        """
         content_hash, blocks = article
         sentences = _sentences(blocks)
         kinds: dict[str, BlockKind] = {}  # a sentence's first block decides how it is styled
         for block in blocks:
             for text in block.sentences:
                 kinds.setdefault(text, block.kind)
-        translated = [_post_edited(done[text], glossary, kind) for text, kind in kinds.items()]
         engine = self.engine
         with self.store.transaction():
+            glossary = self.store.glossary()
+            translated = [_post_edited(done[text], glossary, kind) for text, kind in kinds.items()]
             saved = self.store.save_translation(
                 article_id,
                 self.lang,
@@ -282,7 +281,7 @@ class _Run:
                 family=family_of_engine(engine),
             )
             if saved:
-                rechecks.recheck(self.store, article_id, self.lang, list(glossary))
+                rechecks.recheck(self.store, article_id, self.lang, glossary)
         if not saved:
             self.report.lost += 1
             return
