@@ -493,3 +493,30 @@ def test_a_glossary_term_left_in_latin_is_the_glossary_checks_to_report() -> Non
     assert summary(check_sentence("He agreed.", "Rubio氏は同意した。", glossary=GLOSSARY)) == [
         ("english_left", "warning", "name in Latin letters: 'Rubio' (write it in katakana or add it to the glossary)")
     ]
+
+
+POOL = [
+    SentencePair("Sheinbaum met Trump on Friday.", "シェインバウム氏は金曜日にトランプ氏と会談した。"),
+    SentencePair("Sheinbaum spoke.", "シャインバウム氏が話した。"),
+    SentencePair("Prices rose 5%.", "物価が上昇した。"),
+    SentencePair("Talks end", "協議終了", is_headline=True),
+    SentencePair("It rained.", "", truncated=True),
+]
+
+
+@given(st.lists(st.sampled_from(POOL), max_size=12))
+def test_a_repeated_sentence_is_checked_once_with_the_same_flags(pairs):
+    """check_article reads a repeated pair once; the flags are what checking each one gives."""
+    glossary = [GlossaryEntry("Trump", "トランプ")]
+    expected = [
+        check_sentence(p.english, p.japanese, glossary=glossary, truncated=p.truncated, is_headline=p.is_headline)
+        for p in pairs
+    ]
+    flags = check_article(pairs, glossary)
+    assert [[f for f in found if f.check is not Check.NAME_CONSISTENCY] for found in flags] == expected
+    names = [[f for f in found if f.check is Check.NAME_CONSISTENCY] for found in flags]
+    first = next((i for i, p in enumerate(pairs) if p.english.startswith("Sheinbaum")), None)
+    for i, p in enumerate(pairs):
+        # Each later Sheinbaum written differently from the first is flagged, and only those.
+        differs = p.english.startswith("Sheinbaum") and p.japanese[:3] != pairs[first].japanese[:3]
+        assert bool(names[i]) == (first is not None and i > first and differs)

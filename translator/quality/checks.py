@@ -729,8 +729,12 @@ def _variants(a: str, b: str) -> bool:
 def _check_names(pairs: Sequence[SentencePair]) -> list[list[Flag]]:
     first: dict[str, tuple[str, int]] = {}
     flags: list[list[Flag]] = [[] for _ in pairs]
+    found: dict[tuple[str, str], list[tuple[str, str]]] = {}  # a repeated sentence is read once
     for index, pair in enumerate(pairs):
-        for name, word in sorted(renderings(pair.english, pair.japanese).items()):
+        key = (pair.english, pair.japanese)
+        if key not in found:
+            found[key] = sorted(renderings(pair.english, pair.japanese).items())
+        for name, word in found[key]:
             if name not in first:
                 first[name] = (word, index)
             elif word != first[name][0] and _variants(word, first[name][0]):
@@ -762,12 +766,18 @@ def check_article(
     """
     pairs = [SentencePair(*pair) for pair in pairs]
     known = known or {}
-    sentence_flags = [
-        list(known[i])
-        if i in known
-        else check_sentence(
-            p.english, p.japanese, glossary=glossary, truncated=p.truncated, is_headline=p.is_headline, score=p.score
-        )
-        for i, p in enumerate(pairs)
-    ]
+    # A pair that occurs again gets the flags it got the first time: checking a sentence
+    # is pure, and a page may repeat a few sentences thousands of times (bench/README.md,
+    # "The longest page").
+    checked: dict[SentencePair, list[Flag]] = {}
+    sentence_flags = []
+    for i, p in enumerate(pairs):
+        if i in known:
+            sentence_flags.append(list(known[i]))
+            continue
+        if p not in checked:
+            checked[p] = check_sentence(
+                p.english, p.japanese, glossary=glossary, truncated=p.truncated, is_headline=p.is_headline, score=p.score
+            )
+        sentence_flags.append(list(checked[p]))
     return [own + names for own, names in zip(sentence_flags, _check_names(pairs))]
