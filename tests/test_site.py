@@ -261,3 +261,14 @@ def test_a_reader_follows_the_links_in_the_folder_over_file_urls(bilingual_app, 
     assert page.locator("h1").inner_text() == SPAIN
     page.get_by_role("link", name="HOME").click()
     page.wait_for_url(f"{base}/index.html")
+
+
+def test_an_export_takes_no_write_lock(bilingual_app, tmp_path, monkeypatch):
+    """The export reads a snapshot: a batch or the desk holding the write lock does not stop it."""
+    import translator.store.connection as connection
+
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_SECONDS", 0.5)  # were it to wait, it would fail fast
+    with bilingual_app.store() as writer, bilingual_app.store() as reader:
+        with writer.transaction():  # BEGIN IMMEDIATE: the write lock, held through the export
+            report = export_site(reader, tmp_path / "site")
+    assert set(report.written) == SITE_FILES

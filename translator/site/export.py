@@ -90,8 +90,9 @@ class ExportReport:
 def export_site(store: Store, folder: Path) -> ExportReport:
     """Write (or bring up to date) the static site in `folder`, created if need be.
 
-    Reads the store in one transaction, so a batch run saving meanwhile is seen
-    whole or not at all. Only files this export wrote before (listed in the
+    Reads the store in one read transaction (a snapshot: it takes no write lock,
+    so the batch and the desk save while it renders), so a batch run saving
+    meanwhile is seen whole or not at all. Only files this export wrote before (listed in the
     manifest) are ever removed; other files in `folder` are left alone, and a
     folder without a manifest that already holds one of the site's files (an
     index.html of another site) is refused, not overwritten.
@@ -101,7 +102,7 @@ def export_site(store: Store, folder: Path) -> ExportReport:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         previous = _read_manifest(folder)
-        with store.transaction():
+        with store.snapshot():
             site = pages.Site.load(store)
             planned = _fingerprints(site, store.fingerprints(TARGET_LANG))
             root = str(folder)
