@@ -182,6 +182,20 @@ def test_glossary_changes_recheck_the_articles_they_touch(store, article) -> Non
     assert summary.articles_rechecked == 2  # both name Sheinbaum or Rubio
 
 
+def test_a_term_kept_in_latin_letters_rechecks_the_editors_text_that_uses_it(store) -> None:
+    """The search for affected articles reads the Japanese the page shows, an editor's text included."""
+    english = "Facebook's parent company said so."
+    save_page(store, page("Talks go on", [english]))
+    pipeline.run(store, lambda: DictEngine({english: "フェイスブックの親会社はそう述べた。"}))
+    editing.edit_sentence(store, 1, "ja", sentence_hash(english), "Metaはそう述べた。", "Hanako")
+    assert texts(store)[1] == ("Metaはそう述べた。", [("english_left", "warning"), ("name", "warning")])
+    _, _, done = terminology.add_term(store, "Meta Platforms", "Meta")
+    # Its English does not name the term; its Japanese now keeps the glossary's own word
+    # (the name check still misses Facebook: that warning is right).
+    assert (done.articles, done.rewritten) == (1, 0)
+    assert texts(store)[1] == ("Metaはそう述べた。", [("name", "warning")])
+
+
 EDITED = "Sheinbaum said 480,000 people were killed."
 
 

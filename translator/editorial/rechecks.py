@@ -240,8 +240,10 @@ def recheck_terms(store: Store, changed: list[GlossaryEntry], lang: str) -> Term
     flags say where it lacks a term. Any other article is read and checked
     outside any write transaction and its flags written in a transaction of their
     own (see the module docstring), so no write waits for the whole recheck. The
-    articles are found through the changed terms' index (quality.glossary.term_index).
-    An article that disappears meanwhile is skipped.
+    articles are found through the changed terms' index (quality.glossary.term_index)
+    in their English, and by the terms' Latin words (a Japanese kept in Latin letters,
+    "Meta") in the Japanese their pages show, an editor's text included. An article
+    that disappears meanwhile is skipped, and not counted.
     """
     index = term_index(changed)
     if not index.entries:
@@ -256,7 +258,7 @@ def recheck_terms(store: Store, changed: list[GlossaryEntry], lang: str) -> Term
             }
         )
     entries = store.glossary()  # read again only when a write finds it changed
-    rewritten = 0
+    rechecked = rewritten = 0
     for article_id in ids:
         try:
             done = _rewrite(store, article_id, lang, entries)
@@ -266,4 +268,5 @@ def recheck_terms(store: Store, changed: list[GlossaryEntry], lang: str) -> Term
                 rewritten += done
         except ArticleNotFound:
             continue
-    return TermRecheck(len(ids), rewritten)
+        rechecked += 1
+    return TermRecheck(rechecked, rewritten)

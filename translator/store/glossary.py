@@ -40,8 +40,14 @@ class Glossary(Connection):
                 self.db["glossary"].delete_where("key = ?", [term_key(english)])
 
     def translated_sentences(self, lang: str) -> Iterator[tuple[int, str, str]]:
-        """Every stored machine translation into `lang`, as (article id, English, Japanese)."""
-        for row in self.db.query("select article_id, source, text from sentence_translations where lang = ?", [lang]):
+        """Every translated sentence into `lang` as its page shows it: (article id, English, Japanese),
+        the Japanese an editor's text where there is one, else the saved translation."""
+        query = """
+            select st.article_id, st.source, coalesce(e.text, st.text) as text from sentence_translations st
+            left join edits e on e.article_id = st.article_id and e.lang = st.lang and e.source_hash = st.source_hash
+            where st.lang = ?
+        """
+        for row in self.db.query(query, [lang]):
             yield row["article_id"], row["source"], row["text"]
 
     def flags(self, article_id: int, lang: str) -> dict[str, tuple[Flag, ...]]:
