@@ -175,8 +175,8 @@ SETTINGS: tuple[Setting, ...] = (
         "mbr",
         "TRANSLATE_MBR",
         "4",
-        "Minimum Bayes risk decoding: of the beam's N best, keep the one the others agree with most "
-        "(chrF); 1: the beam's best.",
+        "Minimum Bayes risk decoding: of the beam's N best (at most the beam size: a beam of 2 has "
+        "2), keep the one the others agree with most (chrF); 1: the beam's best.",
         _at_least("mbr", 1),
         "N",
     ),

@@ -720,7 +720,9 @@ def _write_package(found: Found, given: Path, package: Path, quantization: str, 
         "license_from": found.license_from,
         "commercial_use": family.commercial and "NC" not in found.license,
         "converted_from": {
-            "path": str(given.resolve()),
+            # Its name only: a package travels, the converting machine's folders need not.
+            # The hashes below identify what it was made from.
+            "name": given.name,
             "kind": "OPUS-MT (Marian) files" if found.kind == "opus-mt" else "Hugging Face folder",
             "architecture": found.architecture,
             "weights": {path.name: {"bytes": path.stat().st_size, "sha256": _sha256(path)} for path in found.weights},
