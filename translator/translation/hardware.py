@@ -13,28 +13,44 @@ GIB = 1 << 30
 RUN_OVERHEAD = 256 << 20
 
 
-def available_memory() -> int | None:
+def available_memory(root: Path = Path("/")) -> int | None:
     """Bytes a new allocation can take now without swapping: MemAvailable, or less when this
-    process's cgroup has a lower limit; None when unknown."""
+    process's cgroup has a lower limit; None when unknown. `root`: where /proc and /sys are.
+
+    A cgroup's usage counts its page cache, which the kernel gives back under
+    pressure: the inactive part of it (memory.stat's `inactive_file`, v1's
+    `total_inactive_file`) is left out, as the kernel's own working-set figure does
+    (Linux Documentation/admin-guide/cgroup-v2.rst, "memory.stat").
+    """
     found = []
     try:
-        for line in Path("/proc/meminfo").read_text(encoding="ascii").splitlines():
+        for line in (root / "proc/meminfo").read_text(encoding="ascii").splitlines():
             if line.startswith("MemAvailable:"):
                 found.append(int(line.split()[1]) * 1024)
     except (OSError, ValueError, IndexError):
         pass
-    for limit_file, usage_file in (
-        ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),  # cgroup v2
-        ("/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes"),  # v1
+    for folder, limit_name, usage_name, inactive_key in (
+        ("sys/fs/cgroup", "memory.max", "memory.current", "inactive_file"),  # cgroup v2
+        ("sys/fs/cgroup/memory", "memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file"),  # v1
     ):
         try:
-            limit = Path(limit_file).read_text(encoding="ascii").strip()
-            usage = int(Path(usage_file).read_text(encoding="ascii").strip())
+            limit = (root / folder / limit_name).read_text(encoding="ascii").strip()
+            usage = int((root / folder / usage_name).read_text(encoding="ascii").strip())
         except (OSError, ValueError):
             continue
         if limit.isdigit() and int(limit) < 1 << 60:  # "max", or v1's huge number: no limit
-            found.append(max(int(limit) - usage, 0))
+            working_set = max(usage - _stat(root / folder / "memory.stat").get(inactive_key, 0), 0)
+            found.append(max(int(limit) - working_set, 0))
     return min(found) if found else None
+
+
+def _stat(path: Path) -> dict[str, int]:
+    """A cgroup's memory.stat as {key: value}; empty when it cannot be read."""
+    try:
+        pairs = (line.split() for line in path.read_text(encoding="ascii").splitlines())
+        return {pair[0]: int(pair[1]) for pair in pairs if len(pair) == 2 and pair[1].isdigit()}
+    except OSError:
+        return {}
 
 
 def run_memory(model_bytes: int, compute_type: str, stored_int8: bool) -> int:
