@@ -28,6 +28,17 @@ from models.recipe.synthetic import synthetic_pairs
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "000_17be0e9bcba96c5a.txt"
 SIZE = {"d_model": 16, "heads": 2, "ffn": 32}
+# The same tiny shape in Hugging Face's config names (Marian, M2M-100 and NLLB alike).
+TINY_LAYERS = {
+    "d_model": SIZE["d_model"],
+    "encoder_layers": 1,
+    "decoder_layers": 1,
+    "encoder_attention_heads": SIZE["heads"],
+    "decoder_attention_heads": SIZE["heads"],
+    "encoder_ffn_dim": SIZE["ffn"],
+    "decoder_ffn_dim": SIZE["ffn"],
+    "max_position_embeddings": 512,
+}
 
 
 def english_lines() -> list[str]:
@@ -103,14 +114,7 @@ def marian_folder(folder: Path, source_lang: str = "eng", target_lang: str = "jp
     torch.manual_seed(1)
     config = MarianConfig(
         vocab_size=len(vocab),
-        d_model=SIZE["d_model"],
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=SIZE["heads"],
-        decoder_attention_heads=SIZE["heads"],
-        encoder_ffn_dim=SIZE["ffn"],
-        decoder_ffn_dim=SIZE["ffn"],
-        max_position_embeddings=512,
+        **TINY_LAYERS,
         pad_token_id=vocab["<pad>"],
         eos_token_id=0,
         decoder_start_token_id=vocab["<pad>"],
@@ -143,14 +147,7 @@ def _m2m100(vocab_size: int):
 
     config = M2M100Config(
         vocab_size=vocab_size,
-        d_model=SIZE["d_model"],
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=SIZE["heads"],
-        decoder_attention_heads=SIZE["heads"],
-        encoder_ffn_dim=SIZE["ffn"],
-        decoder_ffn_dim=SIZE["ffn"],
-        max_position_embeddings=512,
+        **TINY_LAYERS,
         pad_token_id=1,
         bos_token_id=0,
         eos_token_id=2,
