@@ -219,6 +219,29 @@ def test_incomplete_translations_are_marked_never_cached_and_retried_once_by_the
     assert (third.calls, third.safer().calls, report.retried) == ([["Third"]], [[LONG]], 1)
 
 
+def test_a_retry_leaves_approved_articles_and_edited_sentences_alone(store):
+    """A cut sentence is retried by the next run, but not under an approval nor under an editor's text."""
+    from translator.core.news import sentence_hash
+    from translator.editorial import editing
+
+    save_page(store, page("Headline", [LONG]))
+    save_page(store, page("Another", [LONG], published=jst(2025, 2, 22, 9, 0)))
+    save_page(store, page("Third", [LONG], published=jst(2025, 2, 23, 9, 0)))
+    run(store, FakeEngine(truncated=[LONG]))
+    for source in ("Headline", LONG):  # article 1: every sentence confirmed as it is, then approved
+        editing.mark_reviewed(store, 1, "ja", sentence_hash(source), "Hanako")
+    editing.approve(store, 1, "ja", "Hanako")
+    editing.edit_sentence(store, 2, "ja", sentence_hash(LONG), "長い文。", "Hanako")  # article 2: rewritten
+    as_if_saved_by_an_earlier_run(store)
+    again = FakeEngine()
+    assert run(store, again).articles == 1 and again.safer().calls == [[LONG]]  # article 3 only
+    approved = store.aligned_article(1, "ja")
+    assert approved.approval is not None and [p.target for b in approved.blocks for p in b.pairs][1] == f"<訳>{LONG}"
+    assert all(p.reviewed for b in approved.blocks for p in b.pairs)
+    assert [p.target for p in pairs(store, 2)][1] == "長い文。"
+    assert [p.target for p in pairs(store, 3)][1] == f"<再訳>{LONG}"
+
+
 def test_articles_are_saved_as_soon_as_their_sentences_are_done(store):
     for n, body in enumerate([["One. Two."], ["Three. Four. Five."], ["One. Six."]]):
         save_page(store, page(f"Story {n}", body, published=jst(2025, 3, 1, n, 0)))

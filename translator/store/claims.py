@@ -22,6 +22,9 @@ class Claims(Connection):
         An article is pending when its translation is missing or stale, or when it
         is current but holds incomplete sentences not yet retried and was saved
         before `retry_before` (ISO 8601; NULL: no retries), i.e. by an earlier run.
+        A retry leaves the editors' work alone: never a sentence an editor rewrote,
+        never an approved article (its text is what the editors approved; a retry
+        would change sentences under the approval).
         It is claimable when no other owner holds a live claim on it.
         """
         return f"""
@@ -35,7 +38,15 @@ class Claims(Connection):
                     or (t.translated_at < :retry_before and exists (
                         select 1 from sentence_translations st
                         where st.article_id = a.id and st.lang = :lang and st.retried = 0 and {sql.INCOMPLETE}
-                          and st.origin in ('{Origin.MACHINE}', '{Origin.CACHED}')))
+                          and st.origin in ('{Origin.MACHINE}', '{Origin.CACHED}')
+                          and not exists (
+                              select 1 from edits e
+                              where e.article_id = st.article_id and e.lang = st.lang and e.source_hash = st.source_hash
+                          ))
+                        and not exists (
+                            select 1 from article_reviews r
+                            where r.article_id = a.id and r.lang = :lang and r.approved_at is not null
+                        ))
                 )
                 and not exists (
                     select 1 from claims c
