@@ -83,3 +83,48 @@ def test_a_real_browser_reaches_the_server(live_server, page):
     url = live_server(App())
     page.goto(url + "/")
     assert page.inner_text("h1") == "Latest articles"
+
+
+def test_each_thread_keeps_its_store_until_the_database_file_is_replaced(tmp_path):
+    from translator.store import opened
+    from translator.text.importer import save_page
+
+    from .conftest import page
+
+    db = App().config.db
+    with App().store(create=True) as store:
+        save_page(store, page("First story", ["Body."]))
+    client = create_app(App()).test_client()
+    assert "First story" in client.get("/").text
+    # A restore while the desk runs: the old file goes, another takes its name (a new inode).
+    for file in db.parent.glob(db.name + "*"):
+        file.unlink()
+    with opened(db, create=True) as store:
+        save_page(store, page("Restored story", ["Body."]))
+    listed = client.get("/").text
+    assert "Restored story" in listed and "First story" not in listed
+
+
+def test_a_read_only_store_serves_one_request(monkeypatch):
+    """An immutable store never sees a later write: it is not kept past its request."""
+    import sqlite3
+
+    import translator.web as web_module
+
+    with App().store(create=True):
+        pass
+    real_open, stores = web_module.Store.open, []
+
+    def open_immutable(path, **options):
+        store = real_open(path, **options)
+        store.immutable = True
+        stores.append(store)
+        return store
+
+    monkeypatch.setattr(web_module.Store, "open", open_immutable)
+    client = create_app(App()).test_client()
+    assert client.get("/").status_code == 200 and client.get("/ja/").status_code == 200
+    assert len(stores) == 2
+    for store in stores:
+        with pytest.raises(sqlite3.ProgrammingError):  # closed
+            store.db.execute("select 1")

@@ -87,6 +87,8 @@ class Connection:
     def __init__(self, db: Database, path: Path | None = None):
         """`path` names the database in messages (None: the file SQLite has open)."""
         self.db = db
+        # True when opened as a file nobody changes (`_open_immutable`): it never sees a later write.
+        self.immutable = False
         if path is None:
             row = db.execute("pragma database_list").fetchone()
             path = Path(row[2]) if row and row[2] else Path(":memory:")
@@ -135,13 +137,19 @@ class Connection:
             raise (store_error(path, error, opening=True) or StoreError(
                 f"{path}: cannot open the database ({error})"
             )) from None
+        except BaseException:  # a migration refused (StoreError), Ctrl-C: the connection is not kept
+            if connection is not None:
+                connection.close()
+            raise
 
     @classmethod
     def _open_immutable(cls, path: Path) -> Self:
         """The database as a file nobody changes: for reading where SQLite cannot make its
         -shm file (a read-only folder or file system). Only when no -wal file holds changes
         not yet in the database file, which an immutable read would not see."""
-        return cls(Database(sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)), path)
+        opened = cls(Database(sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)), path)
+        opened.immutable = True
+        return opened
 
     def close(self) -> None:
         self.db.close()

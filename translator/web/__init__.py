@@ -23,6 +23,7 @@ Safety, for every route:
 from __future__ import annotations
 
 import hmac
+import os
 import secrets
 import threading
 from typing import Any, Collection
@@ -145,6 +146,12 @@ def create_app(
     def not_found(error: Any) -> tuple[str, int]:
         return flask.render_template("error.html", message="Not found."), 404
 
+    @web.teardown_request
+    def close_read_only_store(error: BaseException | None) -> None:
+        opened = flask.g.pop("read_only_store", None)
+        if opened is not None:
+            opened.close()
+
     from . import desk, pages
 
     web.register_blueprint(pages.blueprint)
@@ -162,11 +169,30 @@ def store() -> Store:
 
     One per thread, as SQLite connections are: opening one checks the migrations
     and closing the last one checkpoints the WAL, together more than a whole desk
-    save costs, so neither happens per request.
+    save costs, so neither happens per request. It is opened again when the
+    database file was replaced (a restore: another inode), and a read-only one
+    (`Store.immutable`, which never sees a write) serves one request only.
 
     :raises StoreError: when the database is missing or unusable.
     """
+    if "read_only_store" in flask.g:
+        return flask.g.read_only_store
     local = flask.current_app.extensions["stores"]
-    if getattr(local, "store", None) is None:
-        local.store = Store.open(translate_app().config.db, create=False)
-    return local.store
+    path = translate_app().config.db
+    try:
+        found = os.stat(path)
+        identity: tuple[int, int] | None = (found.st_dev, found.st_ino)
+    except OSError:
+        identity = None  # gone: Store.open says so
+    kept = getattr(local, "store", None)
+    if kept is not None and local.identity == identity:
+        return kept
+    if kept is not None:
+        kept.close()
+    local.store = None
+    opened = Store.open(path, create=False)
+    if opened.immutable:
+        flask.g.read_only_store = opened  # closed when the request ends (create_app's teardown)
+    else:
+        local.store, local.identity = opened, identity
+    return opened
