@@ -417,3 +417,22 @@ def test_translate_serve_starts_the_desk(tmp_path, app):
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_a_review_confirms_only_the_text_the_editor_saw(app):
+    """Mark reviewed posts the row's text box: typed-over but unsaved text, or a text rewritten since
+    the page loaded, is not confirmed."""
+    client, token = signed_in(app)
+    url = sentence_url("One came.") + "/review"
+    typed = client.post(url, data={"text": "一人来た。", "csrf_token": token})
+    assert typed.status_code == 409
+    assert texts(typed.text, "error") == [
+        "not marked reviewed: the Japanese in the box is not the saved text "
+        "(save it first, or reload the page to see the saved one)"
+    ]
+    with app.store() as store:
+        assert store.audit_trail(1, "ja") == []
+    seen = client.post(url, data={"text": "<訳>One came.", "csrf_token": token})
+    assert seen.status_code == 302
+    with app.store() as store:
+        assert [entry.action.value for entry in store.audit_trail(1, "ja")] == ["review"]

@@ -127,11 +127,19 @@ def edit_sentence(
     return changed
 
 
-def mark_reviewed(store: Store, article_id: int, lang: str, source_hash: str, editor: str) -> bool:
+def mark_reviewed(
+    store: Store, article_id: int, lang: str, source_hash: str, editor: str, *, seen: str | None = None
+) -> bool:
     """Confirm a sentence as it is; True if it was not reviewed before (then it is in the audit trail).
 
+    `seen`: the Japanese the editor had before them (the desk's text box). A review
+    confirms that text only: when the saved text differs (the editor typed without
+    saving, or the batch or a glossary change rewrote it since the page loaded),
+    nothing is confirmed.
+
     :raises ArticleNotFound: / SentenceNotFound: for a wrong article or sentence.
-    :raises EditorialError: for a sentence without Japanese, or an unusable editor name.
+    :raises EditorialError: for a sentence without Japanese, a `seen` text that is not
+        the saved one, or an unusable editor name.
     """
     editor = editor_name(editor)
     with store.transaction():
@@ -141,6 +149,11 @@ def mark_reviewed(store: Store, article_id: int, lang: str, source_hash: str, ed
             raise EditorialError("a sentence without Japanese cannot be marked reviewed: write its translation")
         at = _now()
         shown = edit_text if edit_text is not None else run_text
+        if seen is not None and sentence_text(seen) != sentence_text(shown):
+            raise EditorialError(
+                "not marked reviewed: the Japanese in the box is not the saved text "
+                "(save it first, or reload the page to see the saved one)"
+            )
         if not store.record_review(article_id, lang, source_hash, editor, at, text=shown):
             return False
         store.base_review_on(article_id, lang, content_hash, withdraw_approval=False)

@@ -283,7 +283,8 @@ def edit(article_id: int, source_hash: str) -> Any:
 
 @blueprint.post("/articles/<int:article_id>/sentences/<source_hash>/review")
 def review(article_id: int, source_hash: str) -> Any:
-    editing.mark_reviewed(store(), article_id, TARGET_LANG, source_hash, _editor() or "")
+    seen = flask.request.form.get("text")  # the row's text box: a review confirms what the editor saw
+    editing.mark_reviewed(store(), article_id, TARGET_LANG, source_hash, _editor() or "", seen=seen)
     return _after_sentence_change(article_id, source_hash)
 
 
