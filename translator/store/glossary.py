@@ -40,14 +40,17 @@ class Glossary(Connection):
                 self.db["glossary"].delete_where("key = ?", [term_key(english)])
 
     def translated_sentences(self, lang: str) -> Iterator[tuple[int, str, str]]:
-        """Every translated sentence into `lang` as its page shows it: (article id, English, Japanese),
-        the Japanese an editor's text where there is one, else the saved translation."""
+        """Every sentence of every article that has Japanese in `lang`, as its page shows it: (article id,
+        English, Japanese), the Japanese an editor's text where there is one, else the saved translation."""
+        # From the article's sentences: an editor may have written the only Japanese a sentence has.
         query = """
-            select st.article_id, st.source, coalesce(e.text, st.text) as text from sentence_translations st
-            left join edits e on e.article_id = st.article_id and e.lang = st.lang and e.source_hash = st.source_hash
-            where st.lang = ?
+            select distinct s.article_id, s.text as source, coalesce(e.text, st.text) as text from sentences s
+            left join sentence_translations st
+              on st.article_id = s.article_id and st.lang = :lang and st.source_hash = s.source_hash
+            left join edits e on e.article_id = s.article_id and e.lang = :lang and e.source_hash = s.source_hash
+            where coalesce(e.text, st.text) is not null
         """
-        for row in self.db.query(query, [lang]):
+        for row in self.db.query(query, {"lang": lang}):
             yield row["article_id"], row["source"], row["text"]
 
     def flags(self, article_id: int, lang: str) -> dict[str, tuple[Flag, ...]]:
