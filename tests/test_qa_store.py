@@ -249,3 +249,16 @@ def test_flags_of_replaced_english_do_not_count(store, article) -> None:
     assert [(a.errors, a.warnings) for a in store.articles("ja")] == [(0, 1)]  # Rubio in Latin letters
     save_page(store, page("Sheinbaum rejects US invasion", ["Something else entirely.", subheading("Talks go on")]))
     assert [(a.status.value, a.errors, a.warnings) for a in store.articles("ja")] == [("stale", 0, 0)]
+
+
+def test_a_name_flag_points_at_the_row_the_desk_shows(store) -> None:
+    """The name check's "in sentence N" counts every sentence, as the desk's rows do, also those
+    not translated yet (a sentence added to the English since the run)."""
+    known = {**MACHINE, "Sheinbaum left.": "シャインバウム氏は去った。"}
+    save_page(store, page("Talks go on", ["Sheinbaum met Rubio on Friday. Sheinbaum left."]))
+    pipeline.run(store, lambda: DictEngine(known))
+    save_page(store, page("Talks go on", ["A sentence came first. Sheinbaum met Rubio on Friday. Sheinbaum left."]))
+    flags = rechecks.recheck(store, 1)
+    assert [f.message for f in flags[sentence_hash("Sheinbaum left.")] if f.check.value == "name_consistency"] == [
+        "Sheinbaum is written シャインバウム here but シェインバウム in sentence 3"
+    ]

@@ -56,9 +56,10 @@ def article_flags(
     `recheck`, the only sentences to check again; the others keep their flags as
     read with `article`. Pure: reads and writes nothing.
     """
-    pairs = [
-        (block.kind.headline_style, pair) for block in article.blocks for pair in block.pairs if pair.target is not None
-    ]
+    # Numbered as the desk's rows are (every sentence, translated or not), for the name check's messages.
+    numbered = [(block.kind.headline_style, pair) for block in article.blocks for pair in block.pairs]
+    numbers = [n for n, (_, pair) in enumerate(numbered, 1) if pair.target is not None]
+    pairs = [(headline, pair) for headline, pair in numbered if pair.target is not None]
     kept = {
         i: [f for f in pair.flags if f.check not in (Check.NAME_CONSISTENCY, Check.STYLE)]
         for i, (headline, pair) in enumerate(pairs)
@@ -69,6 +70,7 @@ def article_flags(
         [checks.SentencePair(p.source, p.target or "", bool(p.truncated), headline, p.score) for headline, p in pairs],
         entries,
         kept,
+        numbers,
     )
     flags: dict[str, tuple[Flag, ...]] = {}
     for i, ((headline, pair), found) in enumerate(zip(pairs, checked)):

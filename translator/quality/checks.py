@@ -726,7 +726,7 @@ def _variants(a: str, b: str) -> bool:
     return SequenceMatcher(None, a, b).ratio() >= NAME_VARIANT_THRESHOLD
 
 
-def _check_names(pairs: Sequence[SentencePair]) -> list[list[Flag]]:
+def _check_names(pairs: Sequence[SentencePair], numbers: Sequence[int]) -> list[list[Flag]]:
     first: dict[str, tuple[str, int]] = {}
     flags: list[list[Flag]] = [[] for _ in pairs]
     found: dict[tuple[str, str], list[tuple[str, str]]] = {}  # a repeated sentence is read once
@@ -744,7 +744,7 @@ def _check_names(pairs: Sequence[SentencePair]) -> list[list[Flag]]:
                     Flag(
                         Check.NAME_CONSISTENCY,
                         Severity.WARNING,
-                        f"{name} is written {word} here but {earlier} in sentence {where + 1}",
+                        f"{name} is written {word} here but {earlier} in sentence {numbers[where]}",
                         ja_span=(start, start + len(word)),
                     )
                 )
@@ -755,6 +755,7 @@ def check_article(
     pairs: Iterable[SentencePair | tuple[str, str]],
     glossary: Sequence[GlossaryEntry] = (),
     known: Mapping[int, Sequence[Flag]] | None = None,
+    numbers: Sequence[int] | None = None,
 ) -> list[list[Flag]]:
     """Flags per sentence of one article: `check_sentence` on each, then the name check across them.
 
@@ -762,9 +763,13 @@ def check_article(
     japanese) tuples. `known`: pair index → its `check_sentence` flags from an
     earlier check of the same pair with the same glossary, used instead of
     checking it again (an edit changes one sentence; the name check still runs
-    across all). Returns one list of flags per pair, in the same order.
+    across all). `numbers`: each pair's sentence number where editors read it (the
+    desk's rows, which count sentences not yet translated too), for the name
+    check's "in sentence N"; 1, 2, … by default. Returns one list of flags per
+    pair, in the same order.
     """
     pairs = [SentencePair(*pair) for pair in pairs]
+    numbers = list(numbers) if numbers is not None else list(range(1, len(pairs) + 1))
     known = known or {}
     # A pair that occurs again gets the flags it got the first time: checking a sentence
     # is pure, and a page may repeat a few sentences thousands of times (bench/README.md,
@@ -780,4 +785,4 @@ def check_article(
                 p.english, p.japanese, glossary=glossary, truncated=p.truncated, is_headline=p.is_headline, score=p.score
             )
         sentence_flags.append(list(checked[p]))
-    return [own + names for own, names in zip(sentence_flags, _check_names(pairs))]
+    return [own + names for own, names in zip(sentence_flags, _check_names(pairs, numbers))]
