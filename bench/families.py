@@ -22,7 +22,7 @@ SentencePiece model of 16,000 pieces trained on the WMT English and Japanese in
 
 Shapes (parameters from the published configurations):
 
-- The bundled model (translate-en_ja-0_1, an Argos package; models/README.md):
+- The bundled model (translate-en_ja, an Argos package; models/README.md):
   4 + 3 layers, width 256, 4 heads, FFN 1,024, 16,000 tokens, tied: 10 M. The baseline.
 - OPUS-MT eng-jpn (Marian transformer): 6 + 6 layers, width 512, 8 heads, FFN
   2,048, one 65,000-token vocabulary shared by the embeddings and the output

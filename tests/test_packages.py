@@ -24,7 +24,7 @@ from translator.cli import cli
 from translator.core.errors import BrokenPackageError, NoPackageError, PackageFolderError
 from translator.translation.packages import MANIFEST, Broken
 
-from .conftest import make_archive, page_text, repack
+from .conftest import REPO, make_archive, page_text, repack
 
 TINY = "translate-en_ja-tiny"  # the tiny package's folder
 
@@ -456,3 +456,19 @@ def test_translation_with_only_a_broken_package_is_one_line(tiny_package: Path, 
     assert result.stderr.startswith(f"Error: no usable en→ja package: {bad}: fails to load or translate (")
     assert result.stderr.endswith(": replace or remove what is broken, or run `translate models install FILE`\n")
     assert result.stderr.count("\n") == 1
+
+
+BUNDLED = sorted((REPO / "models").glob("*.argosmodel"))
+
+
+@pytest.mark.skipif(not BUNDLED, reason="no bundled model in models/")
+@pytest.mark.parametrize("bundled", BUNDLED, ids=lambda path: path.name)
+def test_the_bundled_package_is_the_one_its_recipe_names(bundled: Path, tmp_path: Path):
+    """The package in models/ installs under its file's name, with the name and version of
+    configs/cpu.json: the MT cache and each translation's provenance are keyed by name and version,
+    so a new model shipped under an old name (or a folder left over from an export, as step 9,951's
+    `ship-9951` was) would be handed another model's cached output."""
+    recipe = json.loads((REPO / "models" / "recipe" / "configs" / "cpu.json").read_text(encoding="utf-8"))
+    info = packages.install(bundled, tmp_path / "packages")
+    assert (info.name, info.package_version) == (recipe["name"], recipe["package_version"])
+    assert bundled.stem == recipe["name"]
