@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "000_17be0e9bcba96c5a.txt"
 RECIPE = ("-m", "models.recipe")  # run from REPO
 TINY_CONFIG = REPO / "models" / "recipe" / "configs" / "tiny.json"
+BUNDLED = sorted((REPO / "models").glob("*.argosmodel"))  # the shipped model (models/README.md)
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
 # Failing inputs handed with the issues (../shared/cases/), copied here as tests.
 CASES = Path(__file__).parent / "data" / "cases"

@@ -15,13 +15,12 @@ import pytest
 
 from translator.quality.style import apply_news_style
 
-from .conftest import REPO, SEED, jst, page_text
+from .conftest import BUNDLED, REPO, SEED, jst, page_text
 
 TRANSLATE = [sys.executable, "-m", "translator"]
 NO_NETWORK = ["unshare", "-n"] if shutil.which("unshare") and subprocess.run(
     ["unshare", "-n", "true"], capture_output=True
 ).returncode == 0 else []
-BUNDLED = sorted((REPO / "models").glob("*.argosmodel"))
 
 
 def translate(*args: str, cwd: Path, env: dict, check: bool = True, input: str | None = None):

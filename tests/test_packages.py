@@ -24,7 +24,7 @@ from translator.cli import cli
 from translator.core.errors import BrokenPackageError, NoPackageError, PackageFolderError
 from translator.translation.packages import MANIFEST, Broken
 
-from .conftest import REPO, make_archive, page_text, repack
+from .conftest import BUNDLED, REPO, make_archive, page_text, repack
 
 TINY = "translate-en_ja-tiny"  # the tiny package's folder
 
@@ -456,9 +456,6 @@ def test_translation_with_only_a_broken_package_is_one_line(tiny_package: Path, 
     assert result.stderr.startswith(f"Error: no usable en→ja package: {bad}: fails to load or translate (")
     assert result.stderr.endswith(": replace or remove what is broken, or run `translate models install FILE`\n")
     assert result.stderr.count("\n") == 1
-
-
-BUNDLED = sorted((REPO / "models").glob("*.argosmodel"))
 
 
 @pytest.mark.skipif(not BUNDLED, reason="no bundled model in models/")
