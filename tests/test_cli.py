@@ -113,6 +113,17 @@ def test_run_summary_then_nothing_to_do(app):
     assert invoke("run", app=app).stdout == "Nothing to translate: every article's Japanese is current.\n"
 
 
+def test_run_upgrade_retranslates_with_the_package_in_use(app):
+    invoke("import", str(SEED))
+    invoke("run", app=app)
+    newer = FakeEngine(label="<新訳>")
+    newer.package_version = "2.0"
+    upgraded = App(engine_factory=lambda config: newer)
+    assert invoke("run", app=upgraded).stdout == "Nothing to translate: every article's Japanese is current.\n"
+    assert invoke("run", "--upgrade", app=upgraded).stdout.startswith("Translated 42 articles, 71 sentences (71 new")
+    assert invoke("show", "1", "--lang", "ja", app=upgraded).stdout.count("<新訳>") > 0
+
+
 def test_run_json_is_the_report_for_scripts():
     invoke("import", str(SEED))
     engine = FakeEngine(truncated=TWO_SEED_SENTENCES[1:])

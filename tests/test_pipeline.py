@@ -242,6 +242,48 @@ def test_a_retry_leaves_approved_articles_and_edited_sentences_alone(store):
     assert [p.target for p in pairs(store, 3)][1] == f"<再訳>{LONG}"
 
 
+class NewerEngine(FakeEngine):
+    """The same fake model, as a newer version of its package would install it."""
+
+    package_version = "2.0"
+
+
+def test_upgrade_retranslates_only_the_articles_no_editor_has_touched(store):
+    """After a new model, `upgrade` gives it the untouched articles; an edit, a review or an approval keeps the old."""
+    from translator.core.news import sentence_hash
+    from translator.editorial import editing
+
+    for n in range(5):
+        save_page(store, page(f"Headline {n}", [f"Body {n}."], published=jst(2025, 2, 21 + n, 9, 0)))
+    run(store, FakeEngine())
+    editing.edit_sentence(store, 1, "ja", sentence_hash("Body 0."), "本文。", "Hanako")  # rewritten
+    editing.mark_reviewed(store, 2, "ja", sentence_hash("Body 1."), "Hanako")  # one sentence confirmed
+    for source in ("Headline 2", "Body 2."):  # every sentence confirmed, then approved
+        editing.mark_reviewed(store, 3, "ja", sentence_hash(source), "Hanako")
+    editing.approve(store, 3, "ja", "Hanako")
+
+    newer = NewerEngine(label="<新訳>")
+    assert run(store, newer).articles == 0 and newer.calls == []  # a new model alone changes nothing
+    report = run(store, newer, upgrade=True)
+    assert (report.articles, newer.calls) == (2, [["Headline 3", "Body 3.", "Headline 4", "Body 4."]])
+    provenance = {
+        a: (store.aligned_article(a, "ja").translation.package_version, [p.target for p in pairs(store, a)])
+        for a in range(1, 6)
+    }
+    assert provenance == {
+        1: ("1.0", ["<訳>Headline 0", "本文。"]),
+        2: ("1.0", ["<訳>Headline 1", "<訳>Body 1."]),
+        3: ("1.0", ["<訳>Headline 2", "<訳>Body 2."]),
+        4: ("2.0", ["<新訳>Headline 3", "<新訳>Body 3."]),
+        5: ("2.0", ["<新訳>Headline 4", "<新訳>Body 4."]),
+    }
+    assert store.aligned_article(3, "ja").approval is not None
+    again = NewerEngine()
+    assert run(store, again, upgrade=True).articles == 0 and again.calls == []
+    # What counts is the package in use: going back to 1.0 gives it the two untouched articles again.
+    assert run(store, FakeEngine(), upgrade=True).articles == 2
+
+
 def test_articles_are_saved_as_soon_as_their_sentences_are_done(store):
     for n, body in enumerate([["One. Two."], ["Three. Four. Five."], ["One. Six."]]):
         save_page(store, page(f"Story {n}", body, published=jst(2025, 3, 1, n, 0)))

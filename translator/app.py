@@ -112,10 +112,12 @@ class App:
         self,
         on_start: Callable[[int], None] | None = None,
         on_article: Callable[[int], None] | None = None,
+        upgrade: bool = False,
         **options: object,
     ) -> pipeline.RunReport:
         """Translate every pending article (pipeline.run), then, under the publish policy
-        `current`, publish those now current.
+        `current`, publish those now current. `upgrade`: also re-translate, with the
+        package in use, the articles another package made that no editor has touched.
 
         Publishing runs after an interrupted or failed run too, for the articles it
         finished (unless the database is what failed).
@@ -138,6 +140,7 @@ class App:
                     target_lang=TARGET_LANG,
                     on_start=on_start,
                     on_article=on_article,
+                    upgrade=upgrade,
                 )
             except BaseException:
                 with contextlib.suppress(TranslateError):  # the run's own error is the one to tell

@@ -18,9 +18,15 @@ from .common import ENGINE_SETTINGS, exit_interrupted, pass_app, setting_options
 
 @click.command()
 @setting_options(*ENGINE_SETTINGS)
+@click.option(
+    "--upgrade",
+    is_flag=True,
+    help="Also re-translate, with the package in use, the articles another package or version "
+    "translated that no editor has touched (no edit, no sentence reviewed, never approved).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run's report as JSON (warnings still go to standard error).")
 @pass_app
-def run(app: App, as_json: bool, **engine: Any) -> None:
+def run(app: App, upgrade: bool, as_json: bool, **engine: Any) -> None:
     """Translate every article whose Japanese is missing or stale.
 
     Each article is saved in one transaction as soon as it is done: stopping a
@@ -30,9 +36,14 @@ def run(app: App, as_json: bool, **engine: Any) -> None:
     limit or empty are kept, marked, and retried once by the next run with
     safer decoding. Articles whose Japanese is current get their links.
 
+    A new model leaves the Japanese already made alone; `--upgrade` gives it
+    the articles no editor has touched yet.
+
     Example:
 
         translate run --beam-size 4
+
+        translate run --upgrade  # after installing a better model
 
         translate run --json     # for scripts: articles, sentences, seconds, truncated ...
     """
@@ -45,7 +56,9 @@ def run(app: App, as_json: bool, **engine: Any) -> None:
                 bar = stack.enter_context(click.progressbar(length=total, label="Translating", file=sys.stderr))
 
         try:
-            report = app.translate_pending(on_start=start, on_article=lambda _: bar and bar.update(1), **engine)
+            report = app.translate_pending(
+                on_start=start, on_article=lambda _: bar and bar.update(1), upgrade=upgrade, **engine
+            )
         except KeyboardInterrupt:
             stack.close()
             exit_interrupted("Interrupted: finished articles are saved; run again to continue.")

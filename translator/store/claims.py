@@ -17,7 +17,8 @@ class Claims(Connection):
     """Table `claims`."""
 
     def _claimable(self, select: str, tail: str = "") -> str:
-        """SQL over the articles a batch run may take (parameters: lang, retry_before, now, owner).
+        """SQL over the articles a batch run may take (parameters: lang, retry_before, now, owner,
+        package, version).
 
         An article is pending when its translation is missing or stale, or when it
         is current but holds incomplete sentences not yet retried and was saved
@@ -25,6 +26,12 @@ class Claims(Connection):
         A retry leaves the editors' work alone: never a sentence an editor rewrote,
         never an approved article (its text is what the editors approved; a retry
         would change sentences under the approval).
+        With `package` and `version` (else NULL), an article is also pending when
+        another package or version made its translation and no editor has touched
+        it: no edit, no sentence reviewed, no review or approval (re-translating
+        after a model upgrade must never replace what an editor read, wrote or
+        approved; a page published unreviewed, under the `current` policy, is
+        re-translated like a stale one).
         It is claimable when no other owner holds a live claim on it.
         """
         return f"""
@@ -47,6 +54,12 @@ class Claims(Connection):
                             select 1 from article_reviews r
                             where r.article_id = a.id and r.lang = :lang and r.approved_at is not null
                         ))
+                    or (:package is not null and (t.package != :package or t.package_version is not :version)
+                        and not exists (select 1 from edits e where e.article_id = a.id and e.lang = :lang)
+                        and not exists (
+                            select 1 from sentence_reviews sr where sr.article_id = a.id and sr.lang = :lang
+                        )
+                        and not exists (select 1 from article_reviews r where r.article_id = a.id and r.lang = :lang))
                 )
                 and not exists (
                     select 1 from claims c
@@ -55,15 +68,23 @@ class Claims(Connection):
             ) {tail}
         """
 
-    def claimable(self, lang: str, *, max_sentences: int, retry_before: str | None = None, owner: str = "") -> int:
+    def claimable(
+        self,
+        lang: str,
+        *,
+        max_sentences: int,
+        retry_before: str | None = None,
+        owner: str = "",
+        upgrade_to: tuple[str, str] | None = None,
+    ) -> int:
         """How many articles a batch run of `owner` could claim now (see `claim`)."""
-        params = {"lang": lang, "retry_before": retry_before, "now": time.time(), "owner": owner, "max": max_sentences}
+        params = _params(lang, retry_before, owner, max_sentences, upgrade_to) | {"now": time.time()}
         with self.faults():
             return self.db.execute(self._claimable("count(*)", "where sentences <= :max"), params).fetchone()[0]
 
-    def oversized(self, lang: str, max_sentences: int) -> dict[int, int]:
+    def oversized(self, lang: str, max_sentences: int, upgrade_to: tuple[str, str] | None = None) -> dict[int, int]:
         """Pending articles with more than `max_sentences` sentences, which no batch run takes: id → sentences."""
-        params = {"lang": lang, "retry_before": None, "now": time.time(), "owner": "", "max": max_sentences}
+        params = _params(lang, None, "", max_sentences, upgrade_to) | {"now": time.time()}
         with self.faults():
             rows = self.db.execute(self._claimable("id, sentences", "where sentences > :max order by id"), params)
             return dict(rows.fetchall())
@@ -77,18 +98,21 @@ class Claims(Connection):
         max_sentences: int,
         retry_before: str | None = None,
         lease_seconds: float = LEASE_SECONDS,
+        upgrade_to: tuple[str, str] | None = None,
     ) -> dict[int, str]:
         """Claim pending articles for `owner`, oldest first, until they hold `sentences` sentences.
 
         At least one article when any is claimable; articles of more than
         `max_sentences` sentences are left alone (see `oversized`). A claim lasts
-        `lease_seconds` unless renewed; an expired one is anyone's. Returns
-        article id → content hash of its English, as claimed. Being a write, the
-        first claim also proves that the database can be written.
+        `lease_seconds` unless renewed; an expired one is anyone's. `upgrade_to`:
+        (package, version) of the run's model; the untouched articles another one
+        translated are pending too (see `_claimable`). Returns article id →
+        content hash of its English, as claimed. Being a write, the first claim
+        also proves that the database can be written.
 
         :raises StoreError: when the database cannot be written.
         """
-        params = {"lang": lang, "retry_before": retry_before, "owner": owner, "max": max_sentences}
+        params = _params(lang, retry_before, owner, max_sentences, upgrade_to)
         claimed: dict[int, str] = {}
         with self.transaction():
             params["now"] = now = time.time()
@@ -135,3 +159,18 @@ class Claims(Connection):
         """Drop `owner`'s claims (the articles it did not save become anyone's again)."""
         with self.transaction():
             self.db.conn.execute("delete from claims where owner = ?", (owner,))
+
+
+def _params(
+    lang: str, retry_before: str | None, owner: str, max_sentences: int, upgrade_to: tuple[str, str] | None
+) -> dict[str, object]:
+    """The parameters of `Claims._claimable`'s SQL, but the time."""
+    package, version = upgrade_to or (None, None)
+    return {
+        "lang": lang,
+        "retry_before": retry_before,
+        "owner": owner,
+        "max": max_sentences,
+        "package": package,
+        "version": version,
+    }

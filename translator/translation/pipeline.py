@@ -19,6 +19,9 @@ never reused from the cache, and the next run retries it once with safer
 decoding (Engine.safer). The model runs in a worker thread, so Ctrl-C stops a
 run between polls (POLL_SECONDS), not at the end of a model call. A run stopped
 at any point leaves whole articles only; the next run carries on with the rest.
+With `upgrade` (`translate run --upgrade`), the articles another package or
+version translated are pending too, unless an editor has touched them
+(store/claims.py): a new model reaches the drafts nobody has read yet.
 The batch only translates: publishing is publish.py's.
 
 Machine output is post-edited before it is saved (`post_edit`: the glossary's
@@ -112,6 +115,7 @@ def run(
     lease_seconds: float = LEASE_SECONDS,
     on_start: Callable[[int], None] | None = None,
     on_article: Callable[[int], None] | None = None,
+    upgrade: bool = False,
 ) -> RunReport:
     """Translate every pending article no other run is translating. `load_engine` is called only if there is work.
 
@@ -121,6 +125,10 @@ def run(
     claim is made before the engine is loaded, so a database that cannot be
     written stops the run before any work. `on_start` gets the number of
     articles this run may take; `on_article` each article id once it is saved.
+    `upgrade`: the articles another package or version translated, that no
+    editor has touched, are pending too (Claims._claimable); then `load_engine`
+    is called first, for its package's name and version (the model itself still
+    loads only when it first translates).
 
     :raises PackageError: when the engine's model cannot be loaded.
     :raises EngineError: when the model fails; the articles finished are saved.
@@ -131,11 +139,13 @@ def run(
     limit = max_article_sentences or MAX_ARTICLE_SENTENCES
     # Incomplete translations saved before now are retried; this run's own wait for the next.
     retry_before = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    report.refused = store.oversized(target_lang, limit)
+    engine = load_engine() if upgrade else None
+    upgrade_to = (engine.package, engine.package_version) if engine else None
+    report.refused = store.oversized(target_lang, limit, upgrade_to)
     for other in store.claim_owners(target_lang):
         if _gone(other):
             store.release_claims(other)
-    total = store.claimable(target_lang, max_sentences=limit, retry_before=retry_before)
+    total = store.claimable(target_lang, max_sentences=limit, retry_before=retry_before, upgrade_to=upgrade_to)
     if not total:
         report.elsewhere = store.claimed(target_lang)
         return report
@@ -149,12 +159,13 @@ def run(
             max_sentences=limit,
             retry_before=retry_before,
             lease_seconds=lease_seconds,
+            upgrade_to=upgrade_to,
         )
 
     try:
         claimed = claim()
         if claimed:
-            state = _Run(store, load_engine(), target_lang, owner, lease_seconds, on_article, report)
+            state = _Run(store, engine or load_engine(), target_lang, owner, lease_seconds, on_article, report)
             if on_start:
                 on_start(total)
             while claimed:
