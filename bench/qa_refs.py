@@ -16,7 +16,8 @@ translates the dev English through the project's engine (default decoding; a
 few minutes on two cores) and writes `--hyp` as JSON lines (text, truncated,
 score, pieces): the model's score is what the ``confidence`` check reads, so
 machine output read from plain text gets no confidence flags. `--confidence`
-also prints what each threshold of the confidence check would flag.
+also prints what each threshold of the confidence check would flag, and the one
+the rule picks for a package's metadata (`rule_threshold`).
 
 On the references every flag is a false alarm or a slip of the human translator,
 so their rate is the checks' false-alarm ceiling (except ``style``, which counts
@@ -151,6 +152,22 @@ def confidence_table(hypotheses: list[dict], chrf: list[float], bad_chrf: float,
     return "\n".join(lines)
 
 
+def rule_threshold(
+    hypotheses: list[dict], chrf: list[float], bad_chrf: float, others: set[int], goal: float = 0.8
+) -> float | None:
+    """The confidence threshold a package carries (metadata.json's `confidence_threshold`): the lowest,
+    so the one that warns least, in steps of 0.05 from -3.0 to 0.0, at which QA as a whole (the
+    threshold with the `others`) flags at least `goal` of the bad sentences (issue 24's goal: 80%).
+    None when none does."""
+    bad = {i for i, score in enumerate(chrf) if score < bad_chrf}
+    for step in range(-60, 1):
+        threshold = step / 20
+        low = {i for i, h in enumerate(hypotheses) if h.get("score") is not None and h["score"] < threshold}
+        if len((low | others) & bad) >= goal * len(bad):
+            return threshold
+    return None
+
+
 def ratio_percentiles(rows: list[dict[str, str]], min_english: int) -> str:
     ratios = sorted(
         len(row["ja"].strip()) / len(row["en"].strip()) for row in rows if len(row["en"].strip()) >= min_english
@@ -236,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
             }
             print()
             print(confidence_table(hypotheses or [], chrf, args.bad_chrf, others))
+            picked = rule_threshold(hypotheses or [], chrf, args.bad_chrf, others)
+            print(f"the rule's threshold (QA flags 80% of the bad sentences): {picked}")
 
     chooser = random.Random(0)  # the same examples on every run
     everything = sorted((item for check in Check for item in examples[check]), key=lambda item: item[0])

@@ -185,6 +185,9 @@ def test_reinstall_replaces(tiny_package: Path, tmp_path: Path):
         ({"files": {"metadata.json": None}}, "not an Argos package (no metadata.json)"),
         ({"files": {"metadata.json": "{not json"}}, "unreadable metadata.json"),
         ({"to_code": ""}, "metadata.json lacks from_code and to_code"),
+        ({"confidence_threshold": 0.5}, "metadata.json's confidence_threshold must be a number ≤ 0"),
+        ({"confidence_threshold": "-1.1"}, "metadata.json's confidence_threshold must be a number ≤ 0"),
+        ({"confidence_threshold": True}, "metadata.json's confidence_threshold must be a number ≤ 0"),
         ({"files": {"../evil": "x"}}, "unsafe path in archive: translate-en_ja-1_0/../evil"),
         ({"root": ".hidden"}, "not an Argos package (hidden top folder .hidden)"),
         ({"root": ""}, "not an Argos package (expected one top folder, found 3)"),
@@ -464,8 +467,20 @@ def test_the_bundled_package_is_the_one_its_recipe_names(bundled: Path, tmp_path
     """The package in models/ installs under its file's name, with the name and version of
     configs/cpu.json: the MT cache and each translation's provenance are keyed by name and version,
     so a new model shipped under an old name (or a folder left over from an export, as step 9,951's
-    `ship-9951` was) would be handed another model's cached output."""
+    `ship-9951` was) would be handed another model's cached output. It carries the QA confidence
+    threshold chosen for it (the recipe's `confidence_threshold`)."""
     recipe = json.loads((REPO / "models" / "recipe" / "configs" / "cpu.json").read_text(encoding="utf-8"))
     info = packages.install(bundled, tmp_path / "packages")
     assert (info.name, info.package_version) == (recipe["name"], recipe["package_version"])
     assert bundled.stem == recipe["name"]
+    assert info.confidence_threshold == recipe["confidence_threshold"]
+
+
+def test_a_package_carries_its_confidence_threshold(tiny_package: Path, tmp_path: Path):
+    """metadata.json's `confidence_threshold` reaches the engine; a package without one leaves it to QA's default."""
+    from translator.translation.engine import CTranslate2Engine
+
+    plain = packages.install(tiny_package, tmp_path / "a")
+    assert (plain.confidence_threshold, CTranslate2Engine(plain).confidence_threshold) == (None, None)
+    calibrated = packages.install(repack(tiny_package, tmp_path / "t.argosmodel", confidence_threshold=-0.9), tmp_path / "b")
+    assert (calibrated.confidence_threshold, CTranslate2Engine(calibrated).confidence_threshold) == (-0.9, -0.9)

@@ -486,6 +486,22 @@ def test_qa_refs_reports_rates_and_examples(
     assert capsys.readouterr().err == f"{hyp}: 1 lines for 3 dev sentences\n"
 
 
+def test_the_rule_picks_the_threshold_that_warns_least_and_finds_four_bad_sentences_in_five(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.syspath_prepend(str(REPO / "bench"))
+    import qa_refs
+
+    # Ten sentences: 0-4 bad (chrF under 15); sentence 0 flagged by another check.
+    chrf = [5.0] * 5 + [40.0] * 5
+    scores = [-0.5, -1.32, -1.27, -1.21, -0.9, -1.6, -0.4, -0.3, -0.2, -0.1]
+    hypotheses = [{"score": score} for score in scores]
+    # Bad ones under -1.25: 1 and 2, with 0 from the other check 3 of 5; under -1.2, 3 too: 4 of 5.
+    assert qa_refs.rule_threshold(hypotheses, chrf, 15.0, {0}) == -1.2
+    assert qa_refs.rule_threshold(hypotheses, chrf, 15.0, set()) == -0.85  # sentence 4 (-0.9) is needed too
+    assert qa_refs.rule_threshold([{"score": None}] * 10, chrf, 15.0, set()) is None
+
+
 def test_a_glossary_term_left_in_latin_is_the_glossary_checks_to_report() -> None:
     assert summary(check_sentence("Rubio agreed.", "Rubio氏は同意した。", glossary=GLOSSARY)) == [
         ("glossary", "error", "glossary: 'Rubio' should be ルビオ")

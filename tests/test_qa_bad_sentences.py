@@ -10,6 +10,8 @@ import json
 from importlib import resources
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from translator.core.news import Check, Flag, Hypothesis, Origin, Severity, sentence_hash
 from translator.editorial import editing, rechecks
@@ -330,6 +332,29 @@ def test_low_confidence_is_a_warning_on_machine_output_only() -> None:
     assert [[f.check for f in own] for own in flags] == [[Check.CONFIDENCE], []]
 
 
+def test_a_packages_own_threshold_replaces_the_default() -> None:
+    english, japanese = "The talks went on.", "協議は続いた。"
+    score = CONFIDENCE_THRESHOLD + 0.2  # sure enough for the default
+    assert found(english, japanese, Check.CONFIDENCE, score=score) == []
+    stricter = score + 0.01
+    assert check_sentence(english, japanese, score=score, confidence_threshold=stricter) == [
+        Flag(Check.CONFIDENCE, Severity.WARNING,
+             f"the model was unsure of this output (score {score:.2f}, under {stricter}): read it against the English"),
+    ]  # fmt: skip
+    flags = check_article([SentencePair(english, japanese, score=score)], confidence_threshold=stricter)
+    assert [[f.check for f in own] for own in flags] == [[Check.CONFIDENCE]]
+
+
+@given(
+    score=st.floats(min_value=-20, max_value=0, allow_nan=False),
+    threshold=st.one_of(st.none(), st.floats(min_value=-20, max_value=0, allow_nan=False)),
+)
+def test_confidence_warns_exactly_under_the_threshold(score: float, threshold: float | None) -> None:
+    flags = check_sentence("The talks went on.", "協議は続いた。", score=score, confidence_threshold=threshold)
+    under = score < (CONFIDENCE_THRESHOLD if threshold is None else threshold)
+    assert [f.check for f in flags if f.check is Check.CONFIDENCE] == ([Check.CONFIDENCE] if under else [])
+
+
 class ScoredEngine:
     """A model that writes one Japanese sentence for everything, with a low score."""
 
@@ -363,3 +388,20 @@ def test_durations_and_midnight_are_no_time_errors(english, japanese):
     from translator.quality.times import check_times
 
     assert check_times(english, japanese) == []
+
+
+class CalibratedEngine(ScoredEngine):
+    """The same model, as a package that carries a threshold (metadata.json) under which its score falls."""
+
+    confidence_threshold = CONFIDENCE_THRESHOLD - 1.0
+
+
+def test_the_packages_threshold_is_saved_with_the_translation_and_every_recheck_uses_it(store) -> None:
+    save_page(store, page("Talks went on", ["The talks went on."]))
+    pipeline.run(store, lambda: CalibratedEngine())
+    article = store.aligned_article(1, "ja")
+    assert article.translation.confidence_threshold == CONFIDENCE_THRESHOLD - 1.0
+    assert [f for b in article.blocks for p in b.pairs for f in p.flags if f.check is Check.CONFIDENCE] == []
+    # An edit rechecks the article with the stored threshold, not the default (under which all would warn).
+    editing.edit_sentence(store, 1, "ja", sentence_hash("The talks went on."), "協議は続けられた。", "Aiko")
+    assert all(Check.CONFIDENCE not in [f.check for f in found] for found in rechecks.recheck(store, 1).values())

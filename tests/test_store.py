@@ -57,7 +57,7 @@ def test_a_first_release_database_migrates_forward(tmp_path: Path):
         (SentencePair("Talks end", sentence_hash("Talks end"), "協議終了", Origin.MACHINE, False, None, "p", "1"),),
         (met, met),
     ]
-    assert [m.name for m in migrations.migrations.applied(store.db)][-10:] == [
+    assert [m.name for m in migrations.migrations.applied(store.db)][-11:] == [
         "m002_blocks_and_sentence_identity", "m003_publications", "m004_revisions", "m005_import_repairs",
         "m006_claims_and_retries",
         "m007_editing",
@@ -65,7 +65,10 @@ def test_a_first_release_database_migrates_forward(tmp_path: Path):
         "m009_live_pages",
         "m010_translation_family",
         "m011_what_a_review_saw",
+        "m012_confidence_threshold",
     ]
+    # Translations made before packages carried a threshold keep the default one.
+    assert article.translation.confidence_threshold is None
 
 
 def test_the_status_view_speaks_the_status_enum(store):

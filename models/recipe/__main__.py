@@ -219,6 +219,8 @@ def step_export(config: dict, work: Path, parts: Path, out_file: Path) -> Path:
         "description": config.get("description", ""),
         "training": training_record(unpacked),
     }
+    if "confidence_threshold" in config:  # QA's, chosen for this model (bench/qa_refs.py --confidence)
+        metadata["confidence_threshold"] = config["confidence_threshold"]
     return make_package(model_dir, unpacked / "sentencepiece.model", HERE / "PACKAGE_README.md", metadata, out_file)
 
 

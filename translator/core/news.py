@@ -293,14 +293,16 @@ class AlignedBlock:
 @dataclass(frozen=True)
 class TranslationInfo:
     """Provenance of an article's translation: the package, when (ISO 8601, UTC),
-    `source_hash`, the content hash of the English it was made from, and the package's
-    model family (argos, opus-mt, m2m100, nllb, madlad400; None: not recorded)."""
+    `source_hash`, the content hash of the English it was made from, the package's
+    model family (argos, opus-mt, m2m100, nllb, madlad400; None: not recorded), and
+    the package's confidence threshold for QA (quality/checks.py; None: the default)."""
 
     package: str
     package_version: str
     translated_at: str
     source_hash: str
     family: str | None = None
+    confidence_threshold: float | None = None
 
     def as_json(self) -> dict:
         """{"package", "package_version", "family", "translated_at"}: `show --json`'s "translation"."""

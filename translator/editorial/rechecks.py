@@ -71,6 +71,7 @@ def article_flags(
         entries,
         kept,
         numbers,
+        article.translation.confidence_threshold if article.translation else None,
     )
     flags: dict[str, tuple[Flag, ...]] = {}
     for i, ((headline, pair), found) in enumerate(zip(pairs, checked)):

@@ -55,8 +55,9 @@ The checks, and what each accepts:
   (𠮷野家, 🇯🇵), and garbled characters in the Japanese (U+FFFD, unassigned or
   private-use code points, half a flag).
 - ``confidence``: machine output whose score from the model (the mean
-  log-probability of its tokens) is under CONFIDENCE_THRESHOLD: a warning. An
-  editor's text has no score and is not checked.
+  log-probability of its tokens) is under the package's threshold (its
+  metadata's ``confidence_threshold``, else CONFIDENCE_THRESHOLD): a warning.
+  An editor's text has no score and is not checked.
 - ``name_consistency`` (article only): one English name transliterated in more
   than one way across the article's sentences (シムズ here, シムス there).
 - ``style`` (`style_flags`, apart from the checks above): where the Japanese
@@ -645,21 +646,24 @@ def _check_glossary(english: str, japanese: str, glossary: Sequence[GlossaryEntr
 # The engine's score of a hypothesis is CTranslate2's: with the length penalty of 1 the engine
 # decodes with, the sum of its tokens' log-probabilities (the end of sentence included) divided by
 # their number, so a mean per token (a long sentence is not penalised for its length). Output under
-# this threshold gets a warning. The score is the model's own, so the threshold is chosen again with
-# each bundled package, on the NTREX dev set (bench/qa_refs.py --translate --confidence): the highest
-# at which QA flags at least 80% of the bad sentences (issue 24). -1.1 for translate-en_ja 0.2 (step
-# 11,051); -1.2 was step 9,951's. docs/qa.md has what each value flags.
+# a threshold gets a warning. The score is the model's own, so each package this project trains
+# carries its threshold in its metadata (`confidence_threshold`, chosen on the NTREX dev set with
+# bench/qa_refs.py --translate --confidence: the lowest, so the fewest warnings, at which QA flags
+# at least 80% of the bad sentences, issue 24), and each translation keeps its package's. This one
+# is for the rest (other packages, and translations saved before packages carried one):
+# translate-en_ja 0.2's (step 11,051); -1.2 was step 9,951's. docs/qa.md has what each flags.
 CONFIDENCE_THRESHOLD = -1.1
 
 
-def _check_confidence(score: float | None) -> list[Flag]:
-    if score is None or score >= CONFIDENCE_THRESHOLD:
+def _check_confidence(score: float | None, threshold: float | None) -> list[Flag]:
+    threshold = CONFIDENCE_THRESHOLD if threshold is None else threshold
+    if score is None or score >= threshold:
         return []
     return [
         Flag(
             Check.CONFIDENCE,
             Severity.WARNING,
-            f"the model was unsure of this output (score {score:.2f}, under {CONFIDENCE_THRESHOLD}): "
+            f"the model was unsure of this output (score {score:.2f}, under {threshold}): "
             "read it against the English",
         )
     ]
@@ -676,14 +680,16 @@ def check_sentence(
     truncated: bool = False,
     is_headline: bool = False,
     score: float | None = None,
+    confidence_threshold: float | None = None,
 ) -> list[Flag]:
     """Flags for one sentence and its Japanese, in check order (see the module docstring).
 
     `truncated` is the engine's word that the output reached its length limit;
     `is_headline` spares headlines the sentence-end check (they end without 。);
     `score` is the engine's score of machine output (None for an editor's text:
-    no confidence check). Empty Japanese gets the ``empty`` flag alone. Never
-    raises on text input.
+    no confidence check), warned under `confidence_threshold` (the package's;
+    None: CONFIDENCE_THRESHOLD). Empty Japanese gets the ``empty`` flag alone.
+    Never raises on text input.
     """
     completeness = _check_completeness(english, japanese, truncated, is_headline)
     if completeness and completeness[0].check is Check.EMPTY:
@@ -698,7 +704,7 @@ def check_sentence(
         + check_places(english, japanese, is_name)
         + check_names(english, japanese, glossary)
         + check_characters(english, japanese)
-        + _check_confidence(score)
+        + _check_confidence(score, confidence_threshold)
     )
 
 
@@ -758,6 +764,7 @@ def check_article(
     glossary: Sequence[GlossaryEntry] = (),
     known: Mapping[int, Sequence[Flag]] | None = None,
     numbers: Sequence[int] | None = None,
+    confidence_threshold: float | None = None,
 ) -> list[list[Flag]]:
     """Flags per sentence of one article: `check_sentence` on each, then the name check across them.
 
@@ -767,8 +774,9 @@ def check_article(
     checking it again (an edit changes one sentence; the name check still runs
     across all). `numbers`: each pair's sentence number where editors read it (the
     desk's rows, which count sentences not yet translated too), for the name
-    check's "in sentence N"; 1, 2, … by default. Returns one list of flags per
-    pair, in the same order.
+    check's "in sentence N"; 1, 2, … by default. `confidence_threshold`: that
+    of the package that made the article's machine output (None: the default).
+    Returns one list of flags per pair, in the same order.
     """
     pairs = [SentencePair(*pair) for pair in pairs]
     numbers = list(numbers) if numbers is not None else list(range(1, len(pairs) + 1))
@@ -784,7 +792,13 @@ def check_article(
             continue
         if p not in checked:
             checked[p] = check_sentence(
-                p.english, p.japanese, glossary=glossary, truncated=p.truncated, is_headline=p.is_headline, score=p.score
+                p.english,
+                p.japanese,
+                glossary=glossary,
+                truncated=p.truncated,
+                is_headline=p.is_headline,
+                score=p.score,
+                confidence_threshold=confidence_threshold,
             )
         sentence_flags.append(list(checked[p]))
     return [own + names for own, names in zip(sentence_flags, _check_names(pairs, numbers))]

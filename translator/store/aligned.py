@@ -43,7 +43,7 @@ class Aligned(Connection):
                     f"""
                     select a.id, a.published, a.full_page, a.content_hash, {sql.STATUS_OF} as status,
                            {sql.EDITORIAL_OF} as editorial_status,
-                           t.package, t.package_version, t.family, t.translated_at, t.source_hash,
+                           t.package, t.package_version, t.family, t.confidence_threshold, t.translated_at, t.source_hash,
                            r.base_hash, r.approved_by, r.approved_at
                     from articles a
                     left join translations t on t.article_id = a.id and t.lang = :lang
@@ -93,7 +93,7 @@ class Aligned(Connection):
         translation = (
             TranslationInfo(
                 header["package"], header["package_version"], header["translated_at"], header["source_hash"],
-                header["family"],
+                header["family"], header["confidence_threshold"],
             )
             if header["package"] is not None
             else None

@@ -387,6 +387,19 @@ def m011_what_a_review_saw(db: Database) -> None:
     db["sentence_reviews"].add_column("accepted", int)
 
 
+@migrations()
+def m012_confidence_threshold(db: Database) -> None:
+    """The QA confidence threshold of the package that made each translation.
+
+    A package's scores are its own, so a package may carry the threshold under
+    which QA warns of its output (metadata.json's `confidence_threshold`,
+    quality/checks.py); the translation keeps it, and every later recheck uses
+    it. NULL: the package had none, and checks.CONFIDENCE_THRESHOLD applies (as
+    it did to every translation made before).
+    """
+    db["translations"].add_column("confidence_threshold", float)
+
+
 def apply(db: Database) -> None:
     """Bring `db` up to the newest schema."""
     migrations.apply(db)

@@ -137,13 +137,16 @@ class Translations(Connection):
         source_hash: str,
         owner: str | None = None,
         family: str | None = None,
+        confidence_threshold: float | None = None,
     ) -> bool:
         """Replace the article's translation into `lang`, in one transaction; True when saved.
 
         `sentences` are keyed by their English: a sentence that occurs twice in
         the article is stored once. `source_hash` is the content hash of the
         English the translation was made from (it is stale when that changes);
-        `family` the package's model family (translation/families.py). With `owner`, the save is a batch run's under its claim (`claim`): it is
+        `family` the package's model family (translation/families.py), `confidence_threshold`
+        its threshold for QA's confidence check (None: the default, quality/checks.py).
+        With `owner`, the save is a batch run's under its claim (`claim`): it is
         made only while the claim is still the owner's (not taken over by another
         run after it expired), and it ends the claim. Returns False when not made.
 
@@ -177,14 +180,15 @@ class Translations(Connection):
             # One statement, so that a new row is an insert and an old one an update.
             conn.execute(
                 """
-                insert into translations (article_id, lang, package, package_version, family, translated_at, source_hash)
-                values (?, ?, ?, ?, ?, ?, ?)
+                insert into translations
+                    (article_id, lang, package, package_version, family, confidence_threshold, translated_at, source_hash)
+                values (?, ?, ?, ?, ?, ?, ?, ?)
                 on conflict (article_id, lang) do update set
                     package = excluded.package, package_version = excluded.package_version,
-                    family = excluded.family, translated_at = excluded.translated_at,
-                    source_hash = excluded.source_hash
+                    family = excluded.family, confidence_threshold = excluded.confidence_threshold,
+                    translated_at = excluded.translated_at, source_hash = excluded.source_hash
                 """,
-                (article_id, lang, package, package_version, family, now(), source_hash),
+                (article_id, lang, package, package_version, family, confidence_threshold, now(), source_hash),
             )
         return True
 

@@ -90,6 +90,12 @@ def safer_of(engine: Engine) -> Engine:
     return safer() if safer is not None else engine
 
 
+def confidence_threshold_of_engine(engine: Engine) -> float | None:
+    """The QA confidence threshold of the engine's package (PackageInfo.confidence_threshold), None for none."""
+    threshold = getattr(engine, "confidence_threshold", None)
+    return float(threshold) if isinstance(threshold, (int, float)) and not isinstance(threshold, bool) else None
+
+
 def family_of_engine(engine: Engine) -> str | None:
     """The model family of the engine's package (families.py), None for an engine that names none."""
     family = getattr(engine, "family", None)
@@ -268,6 +274,11 @@ class CTranslate2Engine:
     @property
     def package_version(self) -> str:
         return self.info.package_version
+
+    @property
+    def confidence_threshold(self) -> float | None:
+        """The package's threshold for QA's confidence check, saved with its translations (None: the default)."""
+        return self.info.confidence_threshold
 
     @property
     def family(self) -> str:

@@ -21,6 +21,13 @@ class PackageInfo:
     metadata: dict
 
     @property
+    def confidence_threshold(self) -> float | None:
+        """metadata.json's `confidence_threshold`: the mean token log-probability under which QA warns
+        of this package's output (quality/checks.py), checked when the package is read; None: none."""
+        threshold = self.metadata.get("confidence_threshold")
+        return float(threshold) if threshold is not None else None
+
+    @property
     def pair(self) -> str:
         return f"{self.from_code}→{self.to_code}"
 

@@ -17,6 +17,7 @@ when that file changes.
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import secrets
 import stat
@@ -72,9 +73,10 @@ def _one_line(error: BaseException) -> str:
 
 
 def _parse_metadata(text: str | bytes, where: Path) -> dict:
-    """metadata.json's content, checked to name a language pair.
+    """metadata.json's content, checked to name a language pair (and a usable confidence threshold).
 
-    :raises BrokenPackageError: naming `where` when it is not JSON or lacks from_code and to_code.
+    :raises BrokenPackageError: naming `where` when it is not JSON, lacks from_code and to_code,
+        or has a `confidence_threshold` that is not a number ≤ 0 (a mean log-probability).
     """
     try:
         metadata = json.loads(text)
@@ -82,6 +84,13 @@ def _parse_metadata(text: str | bytes, where: Path) -> dict:
         raise BrokenPackageError(where, f"unreadable metadata.json ({_one_line(error)})") from None
     if not isinstance(metadata, dict) or not metadata.get("from_code") or not metadata.get("to_code"):
         raise BrokenPackageError(where, "metadata.json lacks from_code and to_code")
+    threshold = metadata.get("confidence_threshold")
+    if threshold is not None and (
+        isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not -math.inf < threshold <= 0
+    ):
+        raise BrokenPackageError(
+            where, f"metadata.json's confidence_threshold must be a number ≤ 0 (a mean log-probability), not {threshold!r}"
+        )
     return metadata
 
 

@@ -46,7 +46,7 @@ from datetime import datetime, timezone
 from typing import Callable, Iterator, Sequence, TypeVar
 
 from ..editorial import rechecks
-from .engine import Engine, family_of_engine, safer_of, steps_of
+from .engine import Engine, confidence_threshold_of_engine, family_of_engine, safer_of, steps_of
 from ..core.errors import StoreError
 from ..quality.glossary import GlossaryEntry
 from ..core.news import Block, BlockKind, Hypothesis, Origin, TranslatedSentence, incomplete
@@ -290,6 +290,7 @@ class _Run:
                 source_hash=content_hash,
                 owner=self.owner,
                 family=family_of_engine(engine),
+                confidence_threshold=confidence_threshold_of_engine(engine),
             )
             if saved:
                 rechecks.recheck(self.store, article_id, self.lang, glossary)
