@@ -1,6 +1,7 @@
 """The command-line contract: help, output shapes, exit codes and one-line errors."""
 
 import json
+import os
 import re
 import sqlite3
 from pathlib import Path
@@ -114,14 +115,25 @@ def test_run_summary_then_nothing_to_do(app):
 
 
 def test_run_upgrade_retranslates_with_the_package_in_use(app):
+    from translator.editorial import editing
+    from translator.store import opened
+
     invoke("import", str(SEED))
     invoke("run", app=app)
+    with opened(os.environ["TRANSLATE_DB"]) as store:  # an editor begins on article 2 (a headline alone)
+        headline = store.aligned_article(2, "ja").blocks[0].pairs[0]
+        editing.mark_reviewed(store, 2, "ja", headline.source_hash, "Hanako")
     newer = FakeEngine(label="<新訳>")
     newer.package_version = "2.0"
     upgraded = App(engine_factory=lambda config: newer)
     assert invoke("run", app=upgraded).stdout == "Nothing to translate: every article's Japanese is current.\n"
-    assert invoke("run", "--upgrade", app=upgraded).stdout.startswith("Translated 42 articles, 71 sentences (71 new")
+    result = invoke("run", "--upgrade", app=upgraded)
+    assert result.stdout.startswith("Translated 41 articles, 70 sentences (70 new")
+    assert result.stderr == (
+        "Note: 1 article another package translated keeps its Japanese: editors have begun on it.\n"
+    )
     assert invoke("show", "1", "--lang", "ja", app=upgraded).stdout.count("<新訳>") > 0
+    assert "<新訳>" not in invoke("show", "2", "--lang", "ja", app=upgraded).stdout
 
 
 def test_run_json_is_the_report_for_scripts():

@@ -284,6 +284,50 @@ def test_upgrade_retranslates_only_the_articles_no_editor_has_touched(store):
     assert run(store, FakeEngine(), upgrade=True).articles == 2
 
 
+class EditorsAtWorkEngine(NewerEngine):
+    """The newer model, while editors at the desk (their own connection) begin on some articles."""
+
+    def __init__(self, db_path, work, **kwargs):
+        super().__init__(**kwargs)
+        self.db_path, self.work = db_path, work
+
+    def translate(self, sentences):
+        if self.work:
+            with opened(self.db_path) as desk:
+                self.work(desk)
+            self.work = None
+        return super().translate(sentences)
+
+
+def test_an_article_an_editor_begins_on_during_an_upgrade_keeps_its_japanese(store):
+    """Whether an editor has begun is asked again at the save: the desk does not wait for the batch."""
+    from translator.core.news import sentence_hash
+    from translator.editorial import editing
+
+    for n in range(4):
+        save_page(store, page(f"Headline {n}", [f"Body {n}."], published=jst(2025, 2, 21 + n, 9, 0)))
+    run(store, FakeEngine())
+
+    def desk(desk_store):
+        editing.edit_sentence(desk_store, 1, "ja", sentence_hash("Body 0."), "本文。", "Hanako")
+        editing.mark_reviewed(desk_store, 2, "ja", sentence_hash("Body 1."), "Hanako")
+        for source in ("Headline 2", "Body 2."):
+            editing.mark_reviewed(desk_store, 3, "ja", sentence_hash(source), "Hanako")
+        editing.approve(desk_store, 3, "ja", "Hanako")
+
+    engine = EditorsAtWorkEngine(store.path, desk, label="<新訳>")
+    report = run(store, engine, upgrade=True)
+    assert (report.articles, report.kept, report.held) == (1, [1, 2, 3], 0)  # all four were untouched at the claim
+    assert [store.aligned_article(a, "ja").translation.package_version for a in (1, 2, 3, 4)] == ["1.0"] * 3 + ["2.0"]
+    assert [p.target for p in pairs(store, 2)] == ["<訳>Headline 1", "<訳>Body 1."]
+    assert [p.reviewed for p in pairs(store, 2)] == [False, True]
+    assert store.aligned_article(3, "ja").approval is not None
+    assert all(p.reviewed for p in pairs(store, 3))
+    # The next upgrade names what editors hold, and takes nothing.
+    again = run(store, NewerEngine(), upgrade=True)
+    assert (again.articles, again.kept, again.held) == (0, [], 3)
+
+
 def test_articles_are_saved_as_soon_as_their_sentences_are_done(store):
     for n, body in enumerate([["One. Two."], ["Three. Four. Five."], ["One. Six."]]):
         save_page(store, page(f"Story {n}", body, published=jst(2025, 3, 1, n, 0)))

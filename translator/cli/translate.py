@@ -111,6 +111,17 @@ def run_warnings(report: pipeline.RunReport) -> list[str]:
         )
     if report.lost:
         lines.append(f"Note: {count(report.lost, 'article')} finished by another run meanwhile.")
+    if report.kept:
+        lines.append(
+            f"Note: {count(len(report.kept), 'article')} left as {'it was' if len(report.kept) == 1 else 'they were'}: "
+            f"an editor began on {'it' if len(report.kept) == 1 else 'them'} during the run ({_articles(report.kept)})."
+        )
+    if report.held:
+        lines.append(
+            f"Note: {count(report.held, 'article')} another package translated "
+            f"{'keeps its' if report.held == 1 else 'keep their'} Japanese: editors have begun on "
+            f"{'it' if report.held == 1 else 'them'}."
+        )
     return lines
 
 

@@ -13,12 +13,22 @@ from .connection import Connection
 LEASE_SECONDS = 30.0
 
 
+def _touched(article: str) -> str:
+    """SQL, true when an editor has begun on the translation into :lang of the article whose id is
+    `article` (an SQL expression): an edit, a sentence reviewed, or a review or approval."""
+    return f"""(
+        exists (select 1 from edits e where e.article_id = {article} and e.lang = :lang)
+        or exists (select 1 from sentence_reviews sr where sr.article_id = {article} and sr.lang = :lang)
+        or exists (select 1 from article_reviews r where r.article_id = {article} and r.lang = :lang)
+    )"""
+
+
 class Claims(Connection):
     """Table `claims`."""
 
-    def _claimable(self, select: str, tail: str = "") -> str:
+    def _claimable(self, select: str, tail: str = "", claims: bool = True) -> str:
         """SQL over the articles a batch run may take (parameters: lang, retry_before, now, owner,
-        package, version).
+        package, version, only: one article's id, or NULL for all).
 
         An article is pending when its translation is missing or stale, or when it
         is current but holds incomplete sentences not yet retried and was saved
@@ -32,8 +42,14 @@ class Claims(Connection):
         after a model upgrade must never replace what an editor read, wrote or
         approved; a page published unreviewed, under the `current` policy, is
         re-translated like a stale one).
-        It is claimable when no other owner holds a live claim on it.
+        It is claimable when no other owner holds a live claim on it (with `claims`;
+        else every pending article is selected).
         """
+        unclaimed = """
+                and not exists (
+                    select 1 from claims c
+                    where c.article_id = a.id and c.lang = :lang and c.expires_at > :now and c.owner != :owner
+                )""" if claims else ""
         return f"""
             select {select} from (
                 select a.id, a.content_hash,
@@ -55,16 +71,9 @@ class Claims(Connection):
                             where r.article_id = a.id and r.lang = :lang and r.approved_at is not null
                         ))
                     or (:package is not null and (t.package != :package or t.package_version is not :version)
-                        and not exists (select 1 from edits e where e.article_id = a.id and e.lang = :lang)
-                        and not exists (
-                            select 1 from sentence_reviews sr where sr.article_id = a.id and sr.lang = :lang
-                        )
-                        and not exists (select 1 from article_reviews r where r.article_id = a.id and r.lang = :lang))
+                        and not {_touched("a.id")})
                 )
-                and not exists (
-                    select 1 from claims c
-                    where c.article_id = a.id and c.lang = :lang and c.expires_at > :now and c.owner != :owner
-                )
+                and (:only is null or a.id = :only){unclaimed}
             ) {tail}
         """
 
@@ -81,6 +90,36 @@ class Claims(Connection):
         params = _params(lang, retry_before, owner, max_sentences, upgrade_to) | {"now": time.time()}
         with self.faults():
             return self.db.execute(self._claimable("count(*)", "where sentences <= :max"), params).fetchone()[0]
+
+    def still_pending(
+        self,
+        article_id: int,
+        lang: str,
+        owner: str,
+        *,
+        retry_before: str | None = None,
+        upgrade_to: tuple[str, str] | None = None,
+    ) -> bool:
+        """Whether the article is pending still (as `claim` decides, whoever holds its claim): the batch
+        asks again in its save's transaction, for an editor may have begun on a retried or upgraded
+        article (approved, reviewed or edited it) while the run was translating it."""
+        params = _params(lang, retry_before, owner, 0, upgrade_to) | {"now": time.time(), "only": article_id}
+        with self.faults():
+            return self.db.execute(self._claimable("count(*)", claims=False), params).fetchone()[0] > 0
+
+    def held_by_editors(self, lang: str, upgrade_to: tuple[str, str]) -> int:
+        """How many current translations another package than `upgrade_to` (package, version) made
+        stay as they are in an upgrade, because an editor has begun on them (`_claimable`)."""
+        package, version = upgrade_to
+        with self.faults():
+            return self.db.execute(
+                f"""
+                select count(*) from translations t join articles a on a.id = t.article_id
+                where t.lang = :lang and t.source_hash = a.content_hash
+                  and (t.package != :package or t.package_version is not :version) and {_touched("a.id")}
+                """,
+                {"lang": lang, "package": package, "version": version},
+            ).fetchone()[0]
 
     def oversized(self, lang: str, max_sentences: int, upgrade_to: tuple[str, str] | None = None) -> dict[int, int]:
         """Pending articles with more than `max_sentences` sentences, which no batch run takes: id → sentences."""
@@ -173,4 +212,5 @@ def _params(
         "max": max_sentences,
         "package": package,
         "version": version,
+        "only": None,
     }

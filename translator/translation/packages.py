@@ -76,7 +76,7 @@ def _parse_metadata(text: str | bytes, where: Path) -> dict:
     """metadata.json's content, checked to name a language pair (and a usable confidence threshold).
 
     :raises BrokenPackageError: naming `where` when it is not JSON, lacks from_code and to_code,
-        or has a `confidence_threshold` that is not a number ≤ 0 (a mean log-probability).
+        or has a `confidence_threshold` that is not a finite number below 0 (null: none).
     """
     try:
         metadata = json.loads(text)
@@ -85,13 +85,25 @@ def _parse_metadata(text: str | bytes, where: Path) -> dict:
     if not isinstance(metadata, dict) or not metadata.get("from_code") or not metadata.get("to_code"):
         raise BrokenPackageError(where, "metadata.json lacks from_code and to_code")
     threshold = metadata.get("confidence_threshold")
-    if threshold is not None and (
-        isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not -math.inf < threshold <= 0
-    ):
+    if threshold is not None and not _usable_threshold(threshold):
+        shown = json.dumps(threshold)
         raise BrokenPackageError(
-            where, f"metadata.json's confidence_threshold must be a number ≤ 0 (a mean log-probability), not {threshold!r}"
+            where,
+            "metadata.json's confidence_threshold must be a number below 0 (a mean log-probability), "
+            f"not {shown if len(shown) <= 24 else shown[:20] + '…'}",
         )
     return metadata
+
+
+def _usable_threshold(value: object) -> bool:
+    """A confidence threshold QA can use: a finite number below 0 (every score is a mean
+    log-probability, ≤ 0, so 0 would warn on every sentence)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(value)) and float(value) < 0
+    except OverflowError:  # an integer of hundreds of digits
+        return False
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,10 @@ class RunReport:
     `retried`: sentences retried with safer decoding. `refused`: articles too long
     to translate (id → sentences). `lost`: articles another run took over after
     this run's claim had expired (it saved them instead). `elsewhere`: articles
-    other runs were still translating when this one ended.
+    other runs were still translating when this one ended. `kept`: articles an
+    editor began on (approved, reviewed, edited) while this run retried or
+    upgraded them, left as they were. `held`: with `upgrade`, the articles another
+    package translated that stay as they are because an editor has begun on them.
     """
 
     articles: int = 0
@@ -91,6 +94,8 @@ class RunReport:
     refused: dict[int, int] = field(default_factory=dict)
     lost: int = 0
     elsewhere: int = 0
+    kept: list[int] = field(default_factory=list)
+    held: int = 0
     seconds: float = 0.0
 
     @property
@@ -146,6 +151,8 @@ def run(
         if _gone(other):
             store.release_claims(other)
     total = store.claimable(target_lang, max_sentences=limit, retry_before=retry_before, upgrade_to=upgrade_to)
+    if upgrade_to:
+        report.held = store.held_by_editors(target_lang, upgrade_to)
     if not total:
         report.elsewhere = store.claimed(target_lang)
         return report
@@ -165,7 +172,9 @@ def run(
     try:
         claimed = claim()
         if claimed:
-            state = _Run(store, engine or load_engine(), target_lang, owner, lease_seconds, on_article, report)
+            state = _Run(
+                store, engine or load_engine(), target_lang, owner, lease_seconds, on_article, report, retry_before, upgrade
+            )
             if on_start:
                 on_start(total)
             while claimed:
@@ -206,6 +215,8 @@ class _Run:
     lease_seconds: float
     on_article: Callable[[int], None] | None
     report: RunReport
+    retry_before: str
+    upgrade: bool
     renewed: float = field(default_factory=time.monotonic)
 
     def translate(self, claimed: dict[int, str]) -> None:
@@ -279,6 +290,12 @@ class _Run:
                 kinds.setdefault(text, block.kind)
         engine = self.engine
         with self.store.transaction():
+            upgrade_to = (engine.package, engine.package_version) if self.upgrade else None
+            if not self.store.still_pending(
+                article_id, self.lang, self.owner, retry_before=self.retry_before, upgrade_to=upgrade_to
+            ):
+                self.report.kept.append(article_id)  # its claim goes with the run's others
+                return
             glossary = self.store.glossary()
             translated = [_post_edited(done[text], glossary, kind) for text, kind in kinds.items()]
             saved = self.store.save_translation(
