@@ -241,6 +241,28 @@ def test_ctrl_c_while_the_cli_starts_exits_130(monkeypatch):
     assert exited.value.code == 130
 
 
+def test_an_interrupt_after_a_model_loaded_skips_pythons_shutdown(monkeypatch):
+    """Python's shutdown tearing down CTranslate2's threads aborted (134) a run interrupted between
+    two model calls: once a model is loaded the script ends with os._exit(130) instead."""
+    import translator.cli
+    from translator import __main__
+    from translator.translation import engine
+
+    def interrupted(**kwargs):
+        raise SystemExit(130)
+
+    exits = []
+    monkeypatch.setattr(translator.cli, "cli", interrupted)
+    monkeypatch.setattr(__main__.os, "_exit", exits.append)
+    with pytest.raises(SystemExit):
+        __main__.main()  # no model loaded: the usual exit
+    assert exits == []
+    monkeypatch.setattr(engine, "_LOADED", ["translate-en_ja-0_2"])
+    with pytest.raises(SystemExit):  # (the real os._exit never returns)
+        __main__.main()
+    assert exits == [130]
+
+
 def test_a_model_failure_mid_run_is_one_line_and_keeps_what_was_done(monkeypatch):
     monkeypatch.setattr("translator.translation.pipeline.CHUNK_SENTENCES", 10)
     invoke("import", str(SEED))

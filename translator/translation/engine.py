@@ -90,6 +90,16 @@ def safer_of(engine: Engine) -> Engine:
     return safer() if safer is not None else engine
 
 
+# Models this process has loaded (CTranslate2Engine._load): their thread pools make Python's own
+# shutdown after Ctrl-C unsafe (cli/common.py, exit_interrupted).
+_LOADED: list[str] = []
+
+
+def model_loaded() -> bool:
+    """Whether this process has loaded a CTranslate2 model (whose threads outlive a model call)."""
+    return bool(_LOADED)
+
+
 def confidence_threshold_of_engine(engine: Engine) -> float | None:
     """The QA confidence threshold of the engine's package (PackageInfo.confidence_threshold), None for none."""
     threshold = getattr(engine, "confidence_threshold", None)
@@ -320,6 +330,7 @@ class CTranslate2Engine:
         except (RuntimeError, ValueError) as error:
             raise PackageError(f"{self.info.name}: cannot load the model on {device}: {error}") from None
         model.tokenizer, model.translator = tokenizer, translator
+        _LOADED.append(self.info.name)
         return model
 
     def safer(self) -> "CTranslate2Engine":
