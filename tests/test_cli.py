@@ -254,6 +254,7 @@ def test_an_interrupt_after_a_model_loaded_skips_pythons_shutdown(monkeypatch):
     exits = []
     monkeypatch.setattr(translator.cli, "cli", interrupted)
     monkeypatch.setattr(__main__.os, "_exit", exits.append)
+    monkeypatch.setattr(engine, "_LOADED", [])  # (other tests in this process load models)
     with pytest.raises(SystemExit):
         __main__.main()  # no model loaded: the usual exit
     assert exits == []
