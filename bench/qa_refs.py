@@ -4,7 +4,7 @@
     .venv/bin/python -m bench.qa_refs --hyp out.txt       # machine output, one line per dev sentence
     .venv/bin/python -m bench.qa_refs --hyp raw.txt --post-edit --sample 50   # as the batch saves it; 50 flags to judge
     .venv/bin/python -m bench.qa_refs --ratios            # length-ratio percentiles (qa.LENGTH_RATIO_*)
-    .venv/bin/python -m bench.qa_refs --translate models/translate-en_ja-0_2.argosmodel --hyp hyp.jsonl --post-edit
+    .venv/bin/python -m bench.qa_refs --translate models/translate-en_ja-0_3.argosmodel --hyp hyp.jsonl --post-edit
                                                           # translate the dev set first, keeping each score
 
 Finding bad machine sentences (issue 24): with `--hyp`, a second table gives per
