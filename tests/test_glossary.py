@@ -107,8 +107,18 @@ def test_tbx_from_another_tool(tmp_path: Path) -> None:
 
 
 _FIELD = st.text(
-    st.characters(blacklist_categories=("Cc", "Cs", "Co", "Zl", "Zp")), min_size=1, max_size=20
+    st.characters(blacklist_categories=("Cc", "Cs", "Co", "Zl", "Zp")).filter(
+        lambda c: not (0xFDD0 <= ord(c) <= 0xFDEF or ord(c) & 0xFFFE == 0xFFFE)  # noncharacters: refused, below
+    ),
+    min_size=1,
+    max_size=20,
 ).filter(str.strip)
+
+
+@pytest.mark.parametrize("char", ["\ufffe", "\uffff", "\ufdd0", "\U0010ffff"])
+def test_a_noncharacter_is_refused(char: str) -> None:
+    with pytest.raises(GlossaryError, match=f"noncharacter U\\+{ord(char):04X} in"):
+        make_entry("Sheinbaum", f"シェイン{char}バウム")
 
 
 @given(st.lists(st.tuples(_FIELD, _FIELD, _FIELD | st.just("")), max_size=6))

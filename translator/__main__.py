@@ -23,9 +23,9 @@ def main() -> None:
         sys.exit(EXIT_INTERRUPTED)
     try:
         cli(prog_name="translate")
-    except SystemExit as exit:
+    except SystemExit as stopped:
         engine = sys.modules.get("translator.translation.engine")
-        if exit.code == EXIT_INTERRUPTED and engine is not None and engine.model_loaded():
+        if stopped.code == EXIT_INTERRUPTED and engine is not None and engine.model_loaded():
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(EXIT_INTERRUPTED)

@@ -82,17 +82,28 @@ def make_entry(english: str, japanese: str, note: str = "") -> GlossaryEntry:
     Normalising an entry again leaves it as it is.
 
     :raises GlossaryError: when the English or the Japanese is empty, or a field
-        holds a control character (files and terminals cannot carry it).
+        holds a control character (files and terminals cannot carry it) or a
+        noncharacter (U+FDD0-U+FDEF, U+FFFE, U+FFFF and their like in every plane: for a
+        program's own use, never interchanged, The Unicode Standard 23.7; a TBX file,
+        being XML, cannot hold U+FFFE or U+FFFF).
     """
     fields = [_clean(_nfc(english)), _clean(_nfc(japanese)), _clean(_nfc(note))]
     for field in fields:
         bad = next((c for c in field if unicodedata.category(c) in ("Cc", "Cs", "Co")), None)
         if bad is not None:
             raise GlossaryError(f"control character U+{ord(bad):04X} in {field!r}")
+        bad = next((c for c in field if _noncharacter(c)), None)
+        if bad is not None:
+            raise GlossaryError(f"noncharacter U+{ord(bad):04X} in {field!r}")
     fields[1] = _clean(apply_news_style(fields[1], headline=True))
     if not fields[0] or not fields[1]:
         raise GlossaryError("english and japanese are both required")
     return GlossaryEntry(*fields)
+
+
+def _noncharacter(char: str) -> bool:
+    code = ord(char)
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
 
 
 def term_key(english: str) -> str:
