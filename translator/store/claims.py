@@ -26,9 +26,9 @@ def _touched(article: str) -> str:
 class Claims(Connection):
     """Table `claims`."""
 
-    def _claimable(self, select: str, tail: str = "", claims: bool = True) -> str:
+    def _claimable(self, select: str, tail: str = "", one: bool = False) -> str:
         """SQL over the articles a batch run may take (parameters: lang, retry_before, now, owner,
-        package, version, only: one article's id, or NULL for all).
+        package, version; with `one`, only: an article's id).
 
         An article is pending when its translation is missing or stale, or when it
         is current but holds incomplete sentences not yet retried and was saved
@@ -42,14 +42,18 @@ class Claims(Connection):
         after a model upgrade must never replace what an editor read, wrote or
         approved; a page published unreviewed, under the `current` policy, is
         re-translated like a stale one).
-        It is claimable when no other owner holds a live claim on it (with `claims`;
-        else every pending article is selected).
+        It is claimable when no other owner holds a live claim on it. With `one`,
+        the SQL is over the article `only` alone, pending whoever holds its claim
+        (`a.id = :only`, so SQLite looks it up rather than scanning every article).
         """
-        unclaimed = """
-                and not exists (
+        which = (
+            "a.id = :only"
+            if one
+            else """not exists (
                     select 1 from claims c
                     where c.article_id = a.id and c.lang = :lang and c.expires_at > :now and c.owner != :owner
-                )""" if claims else ""
+                )"""
+        )
         return f"""
             select {select} from (
                 select a.id, a.content_hash,
@@ -73,7 +77,7 @@ class Claims(Connection):
                     or (:package is not null and (t.package != :package or t.package_version is not :version)
                         and not {_touched("a.id")})
                 )
-                and (:only is null or a.id = :only){unclaimed}
+                and {which}
             ) {tail}
         """
 
@@ -105,7 +109,7 @@ class Claims(Connection):
         article (approved, reviewed or edited it) while the run was translating it."""
         params = _params(lang, retry_before, owner, 0, upgrade_to) | {"now": time.time(), "only": article_id}
         with self.faults():
-            return self.db.execute(self._claimable("count(*)", claims=False), params).fetchone()[0] > 0
+            return self.db.execute(self._claimable("count(*)", one=True), params).fetchone()[0] > 0
 
     def held_by_editors(self, lang: str, upgrade_to: tuple[str, str]) -> int:
         """How many current translations another package than `upgrade_to` (package, version) made
@@ -212,5 +216,4 @@ def _params(
         "max": max_sentences,
         "package": package,
         "version": version,
-        "only": None,
     }

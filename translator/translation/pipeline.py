@@ -173,7 +173,7 @@ def run(
         claimed = claim()
         if claimed:
             state = _Run(
-                store, engine or load_engine(), target_lang, owner, lease_seconds, on_article, report, retry_before, upgrade
+                store, engine or load_engine(), target_lang, owner, lease_seconds, on_article, report, retry_before, upgrade_to
             )
             if on_start:
                 on_start(total)
@@ -216,7 +216,7 @@ class _Run:
     on_article: Callable[[int], None] | None
     report: RunReport
     retry_before: str
-    upgrade: bool
+    upgrade_to: tuple[str, str] | None  # with `upgrade`: the engine's (package, version)
     renewed: float = field(default_factory=time.monotonic)
 
     def translate(self, claimed: dict[int, str]) -> None:
@@ -290,9 +290,8 @@ class _Run:
                 kinds.setdefault(text, block.kind)
         engine = self.engine
         with self.store.transaction():
-            upgrade_to = (engine.package, engine.package_version) if self.upgrade else None
             if not self.store.still_pending(
-                article_id, self.lang, self.owner, retry_before=self.retry_before, upgrade_to=upgrade_to
+                article_id, self.lang, self.owner, retry_before=self.retry_before, upgrade_to=self.upgrade_to
             ):
                 self.report.kept.append(article_id)  # its claim goes with the run's others
                 return
