@@ -136,6 +136,11 @@ def bad_sentence_table(
     return "\n".join(lines)
 
 
+def _under(hypotheses: list[dict], threshold: float) -> set[int]:
+    """The rows whose score is under `threshold`: those the confidence check warns of."""
+    return {i for i, h in enumerate(hypotheses) if h.get("score") is not None and h["score"] < threshold}
+
+
 def confidence_table(hypotheses: list[dict], chrf: list[float], bad_chrf: float, others: set[int]) -> str:
     """What each confidence threshold flags: (a) alone, the share of its flags on bad sentences, and (a) with
     the other checks (`others`: rows another check flags)."""
@@ -143,7 +148,7 @@ def confidence_table(hypotheses: list[dict], chrf: list[float], bad_chrf: float,
     good = len(chrf) - len(bad)
     lines = [f"{'threshold':>9} {'flagged':>8} {'(a) alone':>10} {'on bad':>7} {'good flagged':>13} {'(a) with all':>13}"]
     for threshold in (float("-inf"), -1.7, -1.6, -1.5, -1.4, -1.3, -1.25, -1.2, -1.15, -1.1, -1.0):
-        low = {i for i, h in enumerate(hypotheses) if h.get("score") is not None and h["score"] < threshold}
+        low = _under(hypotheses, threshold)
         lines.append(
             f"{'off' if threshold == float('-inf') else threshold:>9} {len(low):>8} {100 * len(low & bad) / len(bad):>9.1f}% "
             f"{100 * len(low & bad) / max(len(low), 1):>6.1f}% {100 * len(low - bad) / good:>12.1f}% "
@@ -162,8 +167,7 @@ def rule_threshold(
     bad = {i for i, score in enumerate(chrf) if score < bad_chrf}
     for step in range(-60, 1):
         threshold = step / 20
-        low = {i for i, h in enumerate(hypotheses) if h.get("score") is not None and h["score"] < threshold}
-        if len((low | others) & bad) >= goal * len(bad):
+        if len((_under(hypotheses, threshold) | others) & bad) >= goal * len(bad):
             return threshold
     return None
 

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from translator.core.errors import GlossaryError, GlossaryFormatError
+from translator.quality.characters import is_noncharacter
 from translator.quality.glossary import (
     GlossaryEntry,
     find_terms,
@@ -108,7 +109,7 @@ def test_tbx_from_another_tool(tmp_path: Path) -> None:
 
 _FIELD = st.text(
     st.characters(blacklist_categories=("Cc", "Cs", "Co", "Zl", "Zp")).filter(
-        lambda c: not (0xFDD0 <= ord(c) <= 0xFDEF or ord(c) & 0xFFFE == 0xFFFE)  # noncharacters: refused, below
+        lambda c: not is_noncharacter(c)  # refused, below
     ),
     min_size=1,
     max_size=20,

@@ -41,6 +41,14 @@ _MODIFIERS = frozenset("\ufe0e\ufe0f\u20e3") | {chr(c) for c in range(0x1F3FB, 0
 _REGIONAL = range(0x1F1E6, 0x1F200)
 
 
+def is_noncharacter(char: str) -> bool:
+    """Whether `char` is one of Unicode's 66 noncharacters: U+FDD0-U+FDEF, and the last two code
+    points of every plane (U+FFFE, U+FFFF, U+1FFFE ... U+10FFFF). They are for a program's own
+    use and never interchanged (The Unicode Standard, 23.7); XML and HTML cannot carry them."""
+    code = ord(char)
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+
+
 def _pictographic(char: str) -> bool:
     """Emoji and other pictographs (an approximation of Unicode's Extended_Pictographic by blocks)."""
     code = ord(char)

@@ -49,6 +49,7 @@ from pathlib import Path
 import jaconv
 
 from ..core.errors import GlossaryError, GlossaryFormatError
+from .characters import is_noncharacter
 from .style import apply_news_style
 
 COLUMNS = ("english", "japanese", "note")
@@ -92,18 +93,13 @@ def make_entry(english: str, japanese: str, note: str = "") -> GlossaryEntry:
         bad = next((c for c in field if unicodedata.category(c) in ("Cc", "Cs", "Co")), None)
         if bad is not None:
             raise GlossaryError(f"control character U+{ord(bad):04X} in {field!r}")
-        bad = next((c for c in field if _noncharacter(c)), None)
+        bad = next((c for c in field if is_noncharacter(c)), None)
         if bad is not None:
             raise GlossaryError(f"noncharacter U+{ord(bad):04X} in {field!r}")
     fields[1] = _clean(apply_news_style(fields[1], headline=True))
     if not fields[0] or not fields[1]:
         raise GlossaryError("english and japanese are both required")
     return GlossaryEntry(*fields)
-
-
-def _noncharacter(char: str) -> bool:
-    code = ord(char)
-    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
 
 
 def term_key(english: str) -> str:

@@ -28,6 +28,7 @@ import jinja2
 from ..core.errors import PageNotFound
 from ..core.languages import SOURCE_LANG, TARGET_LANG
 from ..core.news import AlignedArticle, Block, Listed
+from ..quality.characters import is_noncharacter
 from ..store import Store
 from ..text.journal import LINK_FIELD, journal_time
 from .reading import article_view
@@ -80,7 +81,7 @@ _UNFIT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\
 
 def _replace_unfit(match: re.Match[str]) -> str:
     char = match.group()
-    return "\ufffd" if char <= "\uffff" or ord(char) & 0xFFFE == 0xFFFE else char
+    return "\ufffd" if char <= "\uffff" or is_noncharacter(char) else char
 
 
 def fit_for_html(value: Any) -> Any:
