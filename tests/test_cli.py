@@ -417,7 +417,15 @@ def test_list(translated):
         "ja_truncated": 0,
         "ja_empty": 0,
         "ja_flags": {"error": 73, "warning": 35},
+        "ja_package": "fake-en_ja",
+        "ja_package_version": "1.0",
     }
+
+
+def test_list_json_names_no_package_before_the_run():
+    assert invoke("import", str(SEED)).exit_code == 0
+    first = json.loads(invoke("list", "--json").stdout)[0]
+    assert (first["ja_status"], first["ja_package"], first["ja_package_version"]) == ("missing", None, None)
 
 
 def test_list_empty_database(tmp_path: Path):

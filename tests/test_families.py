@@ -250,6 +250,7 @@ def test_the_family_is_saved_with_each_translation_and_shown(tmp_path: Path):
         "package_version": "1.0",
         "family": "nllb",
         "translated_at": japanese["translation"]["translated_at"],
+        "confidence_threshold": None,
     }
     assert "translation" not in json.loads(runner.invoke(cli, ["show", "1", "--lang", "en", "--json"], obj=app).stdout)
 

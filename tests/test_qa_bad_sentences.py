@@ -401,6 +401,7 @@ def test_the_packages_threshold_is_saved_with_the_translation_and_every_recheck_
     pipeline.run(store, lambda: CalibratedEngine())
     article = store.aligned_article(1, "ja")
     assert article.translation.confidence_threshold == CONFIDENCE_THRESHOLD - 1.0
+    assert article.translation.as_json()["confidence_threshold"] == CONFIDENCE_THRESHOLD - 1.0  # show --json
     assert [f for b in article.blocks for p in b.pairs for f in p.flags if f.check is Check.CONFIDENCE] == []
     # An edit rechecks the article with the stored threshold, not the default (under which all would warn).
     editing.edit_sentence(store, 1, "ja", sentence_hash("The talks went on."), "協議は続けられた。", "Aiko")

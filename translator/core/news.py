@@ -169,7 +169,9 @@ class ArticleSummary:
 
     `truncated` and `empty` count the translation's sentences cut at the length
     limit and those that came back empty (see `incomplete`); the next batch run
-    retries them once with safer decoding.
+    retries them once with safer decoding. `package` and `package_version` name the
+    package that made the translation (None while it is missing): after a new model,
+    the drafts still on the old one (`translate run --upgrade`).
     """
 
     id: int
@@ -181,6 +183,8 @@ class ArticleSummary:
     empty: int = 0
     errors: int = 0  # QA flags of its translation, by severity (qa.Severity)
     warnings: int = 0
+    package: str | None = None
+    package_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -305,12 +309,14 @@ class TranslationInfo:
     confidence_threshold: float | None = None
 
     def as_json(self) -> dict:
-        """{"package", "package_version", "family", "translated_at"}: `show --json`'s "translation"."""
+        """{"package", "package_version", "family", "translated_at", "confidence_threshold"}:
+        `show --json`'s "translation" (a null threshold: the default, checks.CONFIDENCE_THRESHOLD)."""
         return {
             "package": self.package,
             "package_version": self.package_version,
             "family": self.family,
             "translated_at": self.translated_at,
+            "confidence_threshold": self.confidence_threshold,
         }
 
 
@@ -387,7 +393,7 @@ class ArticleView:
         """The `translate show --json` object; body blocks are {"kind", "text", "sentences"}.
 
         A translation adds "translation" ({"package", "package_version", "family",
-        "translated_at"}) and "sentences": {"block", "source", "target", "flags"}
+        "translated_at", "confidence_threshold"}) and "sentences": {"block", "source", "target", "flags"}
         each, a flag being {"check", "severity", "message", "en_span", "ja_span"}
         (spans are [start, end) character offsets, or null).
         """

@@ -81,8 +81,9 @@ def render_text(view: ArticleView) -> str:
 
 def list_json(articles: list[ArticleSummary]) -> list[dict]:
     """The `translate list --json` array; `ja_status` is the Japanese translation's Status,
-    `ja_truncated` and `ja_empty` count its sentences cut at the length limit or empty, and
-    `ja_flags` the number of its QA flags by severity."""
+    `ja_truncated` and `ja_empty` count its sentences cut at the length limit or empty,
+    `ja_flags` the number of its QA flags by severity, and `ja_package`, `ja_package_version`
+    name the package that made it (null while it is missing)."""
     return [
         {
             "id": a.id,
@@ -93,6 +94,8 @@ def list_json(articles: list[ArticleSummary]) -> list[dict]:
             "ja_truncated": a.truncated,
             "ja_empty": a.empty,
             "ja_flags": {"error": a.errors, "warning": a.warnings},
+            "ja_package": a.package,
+            "ja_package_version": a.package_version,
         }
         for a in articles
     ]

@@ -16,7 +16,7 @@ class Translations(Connection):
     def articles(self, lang: str) -> list[ArticleSummary]:
         """Every article, newest first, with the status of its translation into `lang`,
         how many of its translated sentences are cut or empty (news.incomplete), and
-        its QA flag counts.
+        its QA flag counts, and the package that made it.
 
         Flags count for the sentences the article has now (a stale translation's
         flags on English since replaced do not).
@@ -24,8 +24,10 @@ class Translations(Connection):
         query = f"""
             select a.id, a.headline, a.published, a.full_page, {sql.STATUS} as status,
                    coalesce(f.truncated, 0) as truncated, coalesce(f.empty, 0) as empty,
-                   coalesce(q.errors, 0) as errors, coalesce(q.warnings, 0) as warnings
+                   coalesce(q.errors, 0) as errors, coalesce(q.warnings, 0) as warnings,
+                   t.package, t.package_version
             from articles a {sql.STATUS_JOIN}
+            left join translations t on t.article_id = a.id and t.lang = :lang
             left join (
                 select st.article_id, sum(st.truncated = 1) as truncated, sum(st.truncated = 0) as empty
                 from sentence_translations st
@@ -39,6 +41,7 @@ class Translations(Connection):
             ArticleSummary(
                 row["id"], row["headline"], row["published"], bool(row["full_page"]), Status(row["status"]),
                 row["truncated"], row["empty"], row["errors"], row["warnings"],
+                row["package"], row["package_version"],
             )
             for row in self.db.query(query, {"lang": lang})
         ]
