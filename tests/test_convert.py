@@ -27,7 +27,7 @@ from click.testing import CliRunner
 from translator.cli import cli
 from translator.translation import convert as convert_module
 from translator.translation import engine as engine_module
-from translator.translation.packages import installed
+from translator.translation.packages import install, installed
 
 from . import model_folders
 from .conftest import SEED, make_archive
@@ -217,6 +217,15 @@ def test_the_package_records_where_it_came_from(sources, tmp_path: Path):
         "opus.spm32k-spm32k.transformer.model1.npz.best-perplexity.npz"
     ]
     assert "CC BY 4.0" in readme and source.name in readme
+    assert "confidence_threshold" not in metadata  # QA's default
+
+
+def test_a_converted_package_carries_the_threshold_it_is_given(sources, tmp_path: Path):
+    out = tmp_path / "opus-en_ja.argosmodel"
+    result = invoke("models", "convert", str(sources("opus-mt-zip")), "--out", str(out), "--confidence-threshold", "-1.3")
+    assert result.exit_code == 0, result.output
+    assert json.loads(zipfile.ZipFile(out).read("opus-en_ja/metadata.json"))["confidence_threshold"] == -1.3
+    assert install(out, tmp_path / "packages").confidence_threshold == -1.3  # what the engine and QA read
 
 
 @needs_transformers
@@ -371,6 +380,16 @@ def test_a_hugging_face_folder_without_transformers_names_the_extra(tmp_path: Pa
     assert refused(folder, tmp_path) == (
         "converting a Hugging Face folder needs transformers: pip install 'newsdesk-translate[convert]' "
         "(running the converted package needs neither)"
+    )
+
+
+@pytest.mark.parametrize(
+    "threshold, shown",
+    [("0", "0.0"), ("0.5", "0.5"), ("-inf", "-Infinity"), ("nan", "NaN")],
+)
+def test_a_threshold_qa_cannot_use_is_refused_before_converting(sources, tmp_path: Path, threshold, shown):
+    assert refused(sources("opus-mt-zip"), tmp_path, f"--confidence-threshold={threshold}") == (
+        f"confidence_threshold must be a number below 0 (a mean log-probability), not {shown}"
     )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..app import App
+from ..quality.checks import CONFIDENCE_THRESHOLD
 from ..translation.convert import QUANTIZATIONS
 from ..translation.families import ARGOS, FAMILIES
 from ..text.cleaning import terminal_safe
@@ -78,8 +79,14 @@ def models_install(app: App, file: Path) -> None:
               help="How the package stores the weights.")
 @click.option("--version", "version", default="1.0", show_default=True,
               help="The package's version (the highest version of a language pair is the one used).")
+@click.option("--confidence-threshold", "confidence_threshold", type=float, metavar="LOGPROB",
+              help="QA warns on a sentence whose mean log-probability is under this (below 0; "
+                   f"calibrate it with bench.qa_refs, docs/qa.md).  [default: QA's, {CONFIDENCE_THRESHOLD}]")
 @pass_app
-def models_convert(app: App, path: Path, out: Path, family: str | None, quantization: str, version: str) -> None:
+def models_convert(
+    app: App, path: Path, out: Path, family: str | None, quantization: str, version: str,
+    confidence_threshold: float | None,
+) -> None:
     """Convert a model you have (folder or zip) into an .argosmodel package.
 
     OPUS-MT (Marian's zip, or a Hugging Face folder), M2M-100, NLLB-200 and
@@ -93,7 +100,9 @@ def models_convert(app: App, path: Path, out: Path, family: str | None, quantiza
 
         translate models convert opus-2021-02-18.zip --out opus-en_ja.argosmodel
     """
-    converted = app.convert_model(path, out, family=family, quantization=quantization, version=version)
+    converted = app.convert_model(
+        path, out, family=family, quantization=quantization, version=version, confidence_threshold=confidence_threshold
+    )
     click.echo(
         f"Converted {path} ({converted.family.title}, {quantization}) into {converted.file} "
         f"({converted.file.stat().st_size / 2**20:.1f} MiB); licence: {converted.license}"

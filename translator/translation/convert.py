@@ -55,7 +55,7 @@ from .families import LanguageTokens
 from .engine import load_ctranslate2
 from .formats import PackageInfo
 from .hardware import available_memory, gib
-from .packages import verify
+from .packages import unusable_threshold, usable_threshold, verify
 
 # Weight types CTranslate2 can store; int8, the default, is a quarter of float32's size.
 QUANTIZATIONS = ("int8", "int8_float32", "int16", "float16", "bfloat16", "float32")
@@ -124,13 +124,17 @@ def convert(
     family: str | None = None,
     quantization: str = "int8",
     version: str = "1.0",
+    confidence_threshold: float | None = None,
     memory: Callable[[], int | None] | None = None,
 ) -> Converted:
     """Convert the model folder or zip at `source` into the package file `out` (*.argosmodel).
 
     `family` names the family where the folder cannot (families.FAMILIES, Argos
     aside); `version` is the package's version (the highest version of a language
-    pair is the one used). `memory` says how many bytes are free (default: `available_memory`).
+    pair is the one used). `confidence_threshold`, a mean log-probability below 0, goes into
+    metadata.json for QA's confidence check of this model's sentences (None: QA's default,
+    which was calibrated on the bundled model; docs/qa.md says how to calibrate one).
+    `memory` says how many bytes are free (default: `available_memory`).
 
     :raises BrokenPackageError: naming `source` and what is wrong with it (one line).
     :raises PackageError: when the output exists or cannot be written, or transformers is needed and missing.
@@ -144,6 +148,8 @@ def convert(
     if family is not None and (family not in families.FAMILIES or family == families.ARGOS):
         known = ", ".join(name for name in families.FAMILIES if name != families.ARGOS)
         raise PackageError(f"unknown model family {family!r} (one of {known})")
+    if confidence_threshold is not None and not usable_threshold(confidence_threshold):
+        raise PackageError(unusable_threshold(confidence_threshold))
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=".converting-", dir=out.parent))
@@ -158,7 +164,7 @@ def convert(
             package = work / name
             _convert_weights(found, source, package / "model", quantization)
             _check_vocabulary(found, source, package / "model")
-            metadata = _write_package(found, source, package, quantization, version)
+            metadata = _write_package(found, source, package, quantization, version, confidence_threshold)
         try:
             verify(PackageInfo(name, package, SOURCE_LANG, TARGET_LANG, version, metadata), source)
         except BrokenPackageError as error:
@@ -690,7 +696,9 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write_package(found: Found, given: Path, package: Path, quantization: str, version: str) -> dict:
+def _write_package(
+    found: Found, given: Path, package: Path, quantization: str, version: str, confidence_threshold: float | None
+) -> dict:
     """The package folder's metadata.json, SentencePiece models, README.md and LICENSE; returns the metadata."""
     ctranslate2 = load_ctranslate2()
 
@@ -734,6 +742,8 @@ def _write_package(found: Found, given: Path, package: Path, quantization: str, 
     }
     if given.is_file():
         metadata["converted_from"]["sha256"] = _sha256(given)
+    if confidence_threshold is not None:
+        metadata["confidence_threshold"] = confidence_threshold
     (package / "metadata.json").write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     tokens = found.tokens
     (package / "README.md").write_text(

@@ -85,18 +85,13 @@ def _parse_metadata(text: str | bytes, where: Path) -> dict:
     if not isinstance(metadata, dict) or not metadata.get("from_code") or not metadata.get("to_code"):
         raise BrokenPackageError(where, "metadata.json lacks from_code and to_code")
     threshold = metadata.get("confidence_threshold")
-    if threshold is not None and not _usable_threshold(threshold):
-        shown = json.dumps(threshold)
-        raise BrokenPackageError(
-            where,
-            "metadata.json's confidence_threshold must be a number below 0 (a mean log-probability), "
-            f"not {shown if len(shown) <= 24 else shown[:20] + '…'}",
-        )
+    if threshold is not None and not usable_threshold(threshold):
+        raise BrokenPackageError(where, f"metadata.json's {unusable_threshold(threshold)}")
     return metadata
 
 
-def _usable_threshold(value: object) -> bool:
-    """A confidence threshold QA can use: a finite number below 0 (every score is a mean
+def usable_threshold(value: object) -> bool:
+    """Whether `value` is a confidence threshold QA can use (metadata.json's, `models convert`'s): a finite number below 0 (every score is a mean
     log-probability, ≤ 0, so 0 would warn on every sentence)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return False
@@ -104,6 +99,16 @@ def _usable_threshold(value: object) -> bool:
         return math.isfinite(float(value)) and float(value) < 0
     except OverflowError:  # an integer of hundreds of digits
         return False
+
+
+def unusable_threshold(value: object) -> str:
+    """What is wrong with a threshold that is not `usable_threshold`, for one line of error
+    (the value as JSON, cut at 24 characters)."""
+    shown = json.dumps(value)
+    return (
+        "confidence_threshold must be a number below 0 (a mean log-probability), "
+        f"not {shown if len(shown) <= 24 else shown[:20] + '…'}"
+    )
 
 
 @dataclass(frozen=True)
