@@ -137,8 +137,8 @@ class Decoding:
     # Minimum Bayes risk: of the beam's n best, the one the others agree with most (mbr.choose);
     # 0 or 1: the beam's best. Issue 21, on the NTREX dev set (bench/mbr.py): the 4 best of
     # beam 4 gave chrF 13.91 against 13.51 for the beam's best (step 9,951), 15.03 against 14.62
-    # (step 11,051), 15.72 against 15.34 (step 12,251), at the same speed; 8 of beam 8 no more at
-    # half the speed; 8 samples 10.71.
+    # (step 11,051), 15.72 against 15.34 (step 12,251), at the same speed; 8 of beam 8 15.89 on
+    # step 12,251 at 0.65 of the speed (models/README.md, "Decoding"); 8 samples 10.71.
     mbr_candidates: int = 4
 
     def output_limit(self, source_tokens: int) -> int:
