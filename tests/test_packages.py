@@ -479,6 +479,17 @@ def test_the_bundled_package_is_the_one_its_recipe_names(bundled: Path, tmp_path
     assert info.confidence_threshold == recipe["confidence_threshold"]
 
 
+def test_a_package_zipped_from_an_installed_folder_installs_whole(tiny_package: Path, tmp_path: Path):
+    """Zipping an installed package to carry it elsewhere takes its MANIFEST along; installed
+    again, that stale record is left out, not taken for the new install's (which read as damaged)."""
+    stale = json.dumps({"metadata.json": [1, 0]}).encode()
+    carried = repack(tiny_package, tmp_path / "carried.argosmodel", files={MANIFEST: stale})
+    info = packages.install(carried, tmp_path / "packages")
+    assert packages.installed(tmp_path / "packages") == [info]
+    assert packages.survey(tmp_path / "packages")[1] == []  # nothing broken
+    assert MANIFEST not in json.loads((info.path / MANIFEST).read_text(encoding="utf-8"))
+
+
 def test_a_package_carries_its_confidence_threshold(tiny_package: Path, tmp_path: Path):
     """metadata.json's `confidence_threshold` reaches the engine; a package without one leaves it to QA's default."""
     from translator.translation.engine import CTranslate2Engine

@@ -396,6 +396,16 @@ class CalibratedEngine(ScoredEngine):
     confidence_threshold = CONFIDENCE_THRESHOLD - 1.0
 
 
+@pytest.mark.parametrize(
+    "score, shown",
+    [(-1.3, "-1.30"), (-1.0512, "-1.0512"), (-1.05000001, "-1.05000001"), (-1.0500000000001, "-1.0500000000001")],
+)
+def test_the_score_shown_is_under_the_threshold(score, shown) -> None:
+    # Rounded to 2 decimals, -1.0512 read "score -1.05, under -1.05".
+    [flag] = check_sentence("The talks went on.", "協議は続いた。", score=score, confidence_threshold=-1.05)
+    assert flag.message == f"the model was unsure of this output (score {shown}, under -1.05): read it against the English"
+
+
 def test_the_packages_threshold_is_saved_with_the_translation_and_every_recheck_uses_it(store) -> None:
     save_page(store, page("Talks went on", ["The talks went on."]))
     pipeline.run(store, lambda: CalibratedEngine())

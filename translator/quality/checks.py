@@ -655,6 +655,16 @@ def _check_glossary(english: str, japanese: str, glossary: Sequence[GlossaryEntr
 CONFIDENCE_THRESHOLD = -1.1
 
 
+def _below(score: float, threshold: float) -> str:
+    """`score` (under `threshold`) to 2 decimals, or more where 2 would round it onto the
+    threshold ("score -1.05, under -1.05" reads as no reason to warn)."""
+    for digits in (2, 4, 6):
+        shown = f"{score:.{digits}f}"
+        if float(shown) < threshold:
+            return shown
+    return repr(score)
+
+
 def _check_confidence(score: float | None, threshold: float | None) -> list[Flag]:
     threshold = CONFIDENCE_THRESHOLD if threshold is None else threshold
     if score is None or score >= threshold:
@@ -663,7 +673,7 @@ def _check_confidence(score: float | None, threshold: float | None) -> list[Flag
         Flag(
             Check.CONFIDENCE,
             Severity.WARNING,
-            f"the model was unsure of this output (score {score:.2f}, under {threshold}): "
+            f"the model was unsure of this output (score {_below(score, threshold)}, under {threshold}): "
             "read it against the English",
         )
     ]

@@ -152,8 +152,12 @@ def _read_archive(file: Path) -> _Archive:
             root = roots.pop()
             if root.startswith("."):
                 raise BrokenPackageError(file, f"not an Argos package (hidden top folder {root})")
+            # A package zipped from an installed folder carries that install's MANIFEST: a record
+            # of the old install, not part of the package, so it is neither unpacked nor listed.
             manifest = {
-                m.filename[len(root) + 1 :]: [m.file_size, m.CRC] for m in members if not m.is_dir()
+                m.filename[len(root) + 1 :]: [m.file_size, m.CRC]
+                for m in members
+                if not m.is_dir() and m.filename != f"{root}/{MANIFEST}"
             }
             parts = [relative.split("/") for relative in manifest]
             clash = sorted({"/".join(p[:n]) for p in parts for n in range(1, len(p))} & set(manifest))
