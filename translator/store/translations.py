@@ -15,8 +15,8 @@ class Translations(Connection):
 
     def articles(self, lang: str) -> list[ArticleSummary]:
         """Every article, newest first, with the status of its translation into `lang`,
-        how many of its translated sentences are cut or empty (news.incomplete), and
-        its QA flag counts, and the package that made it.
+        how many of its translated sentences are cut or empty (news.incomplete), its
+        QA flag counts, and the package (name, version) that made it.
 
         Flags count for the sentences the article has now (a stale translation's
         flags on English since replaced do not).

@@ -137,7 +137,8 @@ def convert(
     `memory` says how many bytes are free (default: `available_memory`).
 
     :raises BrokenPackageError: naming `source` and what is wrong with it (one line).
-    :raises PackageError: when the output exists or cannot be written, or transformers is needed and missing.
+    :raises PackageError: when the output exists or cannot be written, transformers is needed and
+        missing, or `confidence_threshold` is not a finite number below 0 (packages.usable_threshold).
     """
     name = _package_name(out)
     if out.exists():  # the bundled model, or a package a desk relies on, is never replaced unasked
