@@ -55,7 +55,7 @@ from .families import LanguageTokens
 from .engine import load_ctranslate2
 from .formats import PackageInfo
 from .hardware import available_memory, gib
-from .packages import unusable_threshold, usable_threshold, verify
+from .packages import threshold_problem, verify
 
 # Weight types CTranslate2 can store; int8, the default, is a quarter of float32's size.
 QUANTIZATIONS = ("int8", "int8_float32", "int16", "float16", "bfloat16", "float32")
@@ -138,7 +138,7 @@ def convert(
 
     :raises BrokenPackageError: naming `source` and what is wrong with it (one line).
     :raises PackageError: when the output exists or cannot be written, transformers is needed and
-        missing, or `confidence_threshold` is not a finite number below 0 (packages.usable_threshold).
+        missing, or `confidence_threshold` is not a finite number below 0 (packages.threshold_problem).
     """
     name = _package_name(out)
     if out.exists():  # the bundled model, or a package a desk relies on, is never replaced unasked
@@ -149,8 +149,9 @@ def convert(
     if family is not None and (family not in families.FAMILIES or family == families.ARGOS):
         known = ", ".join(name for name in families.FAMILIES if name != families.ARGOS)
         raise PackageError(f"unknown model family {family!r} (one of {known})")
-    if confidence_threshold is not None and not usable_threshold(confidence_threshold):
-        raise PackageError(unusable_threshold(confidence_threshold))
+    problem = threshold_problem(confidence_threshold)
+    if problem is not None:
+        raise PackageError(problem)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=".converting-", dir=out.parent))

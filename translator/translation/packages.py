@@ -84,26 +84,25 @@ def _parse_metadata(text: str | bytes, where: Path) -> dict:
         raise BrokenPackageError(where, f"unreadable metadata.json ({_one_line(error)})") from None
     if not isinstance(metadata, dict) or not metadata.get("from_code") or not metadata.get("to_code"):
         raise BrokenPackageError(where, "metadata.json lacks from_code and to_code")
-    threshold = metadata.get("confidence_threshold")
-    if threshold is not None and not usable_threshold(threshold):
-        raise BrokenPackageError(where, f"metadata.json's {unusable_threshold(threshold)}")
+    problem = threshold_problem(metadata.get("confidence_threshold"))
+    if problem is not None:
+        raise BrokenPackageError(where, f"metadata.json's {problem}")
     return metadata
 
 
-def usable_threshold(value: object) -> bool:
-    """Whether `value` is a confidence threshold QA can use (metadata.json's, `models convert`'s): a finite number below 0 (every score is a mean
-    log-probability, ≤ 0, so 0 would warn on every sentence)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    try:
-        return math.isfinite(float(value)) and float(value) < 0
-    except OverflowError:  # an integer of hundreds of digits
-        return False
-
-
-def unusable_threshold(value: object) -> str:
-    """What is wrong with a threshold that is not `usable_threshold`, for one line of error
-    (the value as JSON, cut at 24 characters)."""
+def threshold_problem(value: object) -> str | None:
+    """What is wrong with `value` as a QA confidence threshold (metadata.json's, `models convert`'s),
+    for one line of error, the value shown as JSON cut at 24 characters; None when it is
+    usable: a finite number below 0 (every score is a mean log-probability, ≤ 0, so 0 would
+    warn on every sentence), or None (no threshold: QA's default)."""
+    if value is None:
+        return None
+    if not isinstance(value, bool) and isinstance(value, (int, float)):
+        try:
+            if math.isfinite(float(value)) and float(value) < 0:
+                return None
+        except OverflowError:  # an integer of hundreds of digits
+            pass
     shown = json.dumps(value)
     return (
         "confidence_threshold must be a number below 0 (a mean log-probability), "
