@@ -1,6 +1,7 @@
-"""The benchmark's articles are real pages in the journal layout."""
+"""The benchmarks' inputs and outputs: NTREX documents as real pages in the journal layout, MBR's outputs as lines."""
 
 import csv
+import json
 import math
 from collections import Counter
 
@@ -11,7 +12,8 @@ from translator.text.journal import parse_page
 
 from .conftest import SEED
 
-from bench import bench
+from bench import bench, mbr
+from models.recipe.evaluate import read_dev, score
 
 
 @pytest.mark.skipif(not bench.NTREX.is_file(), reason="the shared corpus is not beside this checkout")
@@ -26,3 +28,18 @@ def test_ntrex_documents_become_pages(tmp_path):
     per_copy = sum(math.ceil((n - 1) / bench.PARAGRAPH_SENTENCES) for n in sentences.values())
     seed = parse_page(SEED.read_text(encoding="utf-8"))
     assert sum(len(p.body) for p in pages) == len(seed.body) + 2 * per_copy
+
+
+@pytest.mark.skipif(not mbr.NTREX.is_file(), reason="the shared corpus is not beside this checkout")
+def test_mbr_writes_the_outputs_it_scored_line_by_line(tmp_path, capsys):
+    """bench.mbr --out: line k of each file is dev sentence k, and the files give the printed scores."""
+    settings = ["beam2", "beam4-mbr4"]
+    assert mbr.main(["--limit", "4", "--threads", "1", "--settings", ",".join(settings), "--out", str(tmp_path)]) == 0
+    references = read_dev(mbr.NTREX)[1][:4]
+    assert (tmp_path / "references.txt").read_text(encoding="utf-8").splitlines() == references
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [row["setting"] for row in rows] == settings
+    for row in rows:
+        lines = (tmp_path / f"{row['setting']}.txt").read_text(encoding="utf-8").splitlines()
+        assert len(lines) == 4 and all(lines)
+        assert score(lines, references) == {"chrF": row["chrF"], "BLEU": row["BLEU"]}
