@@ -1,6 +1,6 @@
 """Minimum Bayes risk decoding against plain beam search, on the NTREX dev set (issue 21).
 
-    .venv/bin/python -m bench.mbr --package models/translate-en_ja-0_3.argosmodel --threads 2
+    .venv/bin/python -m bench.mbr --package models/translate-en_ja-0_4.argosmodel --threads 2
 
 For each setting the model gives n candidates per sentence (the n best of a beam,
 or n samples); MBR keeps the candidate whose chrF against the others is highest
@@ -72,7 +72,7 @@ def write_lines(path: Path, lines: list[str]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--package", type=Path, default=REPO / "models" / "translate-en_ja-0_3.argosmodel")
+    parser.add_argument("--package", type=Path, default=REPO / "models" / "translate-en_ja-0_4.argosmodel")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--limit", type=int)
     parser.add_argument("--settings", default="beam4,beam4-mbr4,beam8-mbr8,sample8-mbr8")
