@@ -135,13 +135,16 @@ def test_a_converted_model_runs_the_sample_page_offline_with_its_tokens(case, so
     assert all(call["target_prefix"] == ([target_prefix] if target_prefix else None) for call in calls)
     # ... and came back through the package's target model, the prefix dropped.
     with sqlite3.connect(tmp_path / "db" / "news.db") as db:
-        machine = {row[0] for row in db.execute("select machine_text from sentence_translations")}
+        machine = [row[0] for row in db.execute("select machine_text from sentence_translations")]
     decoded = set()  # every candidate: with MBR the one kept need not be the beam's first
     for call in calls:
         for output in call["outputs"]:
             tokens = output[1:] if target_prefix and output[:1] == [target_prefix] else output
             decoded.add(target_model.decode_pieces(tokens).replace("▁", " ").strip())
-    assert machine <= decoded and len(machine - {""}) > 30  # random weights: an empty output or two may happen
+    # Random weights repeat themselves and come back empty, more or less by CPU (int8 kernels): on an
+    # AVX2 CPU the tiny MADLAD model left 23 of the 71 sentences empty and gave 20 distinct texts (the
+    # other families 54-71, none empty). Ten distinct texts are enough for the check to mean something.
+    assert set(machine) <= decoded and len(set(machine) - {""}) >= 10
     assert not target_prefix or not any(text.startswith(target_prefix) for text in machine)
 
     japanese = json.loads(invoke("show", "1", "--lang", "ja", "--json").stdout)
