@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from models.recipe.evaluate import read_dev, score
+from models.recipe.evaluate import read_dev, score, write_lines
 from translator.translation.mbr import choose
 from translator.translation.packages import install
 
@@ -64,12 +64,6 @@ def decode(translator, tokens, *, beam: int, n: int, sampling: bool, batch_token
     return out
 
 
-def write_lines(path: Path, lines: list[str]) -> None:
-    """One text per line (a newline inside one becomes a space, so line k stays sentence k)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(line.replace("\n", " ") + "\n" for line in lines), encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--package", type=Path, default=REPO / "models" / "translate-en_ja-0_4.argosmodel")
@@ -80,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         "--out", type=Path, help="write each setting's output to OUT/<setting>.txt, the references to OUT/references.txt"
     )
     args = parser.parse_args(argv)
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
     import ctranslate2
     import sentencepiece
 

@@ -23,6 +23,12 @@ def read_dev(path: Path) -> tuple[list[str], list[str]]:
     return [r["en"] for r in rows], [r["ja"] for r in rows]
 
 
+def write_lines(path: Path, lines: list[str]) -> None:
+    """One text per line, as sacrebleu and bench.qa_refs read them (a newline inside one
+    becomes a space, so line k stays dev sentence k)."""
+    path.write_text("".join(line.replace("\n", " ") + "\n" for line in lines), encoding="utf-8")
+
+
 def score(hypotheses: list[str], references: list[str]) -> dict[str, float]:
     import sacrebleu
 
@@ -58,8 +64,7 @@ def evaluate(
             for decoding in decodings:
                 result, hypotheses = _run(loaded, decoding, compute_type, sources, references)
                 if hypotheses_file is not None and not results:
-                    lines = "".join(h.replace("\n", " ") + "\n" for h in hypotheses)
-                    hypotheses_file.write_text(lines, encoding="utf-8")
+                    write_lines(hypotheses_file, hypotheses)
                 results.append(result)
     return results
 
