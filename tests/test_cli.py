@@ -126,7 +126,12 @@ def test_run_upgrade_retranslates_with_the_package_in_use(app):
     newer = FakeEngine(label="<新訳>")
     newer.package_version = "2.0"
     upgraded = App(engine_factory=lambda config: newer)
-    assert invoke("run", app=upgraded).stdout == "Nothing to translate: every article's Japanese is current.\n"
+    plain = invoke("run", app=upgraded)
+    assert plain.stdout == "Nothing to translate: every article's Japanese is current.\n"
+    assert plain.stderr == (
+        "Note: 41 articles have Japanese from another model than the one in use, and no editor has touched them: "
+        "`translate run --upgrade` re-translates them.\n"
+    )
     result = invoke("run", "--upgrade", app=upgraded)
     assert result.stdout.startswith("Translated 41 articles, 70 sentences (70 new")
     assert result.stderr == (
@@ -134,6 +139,8 @@ def test_run_upgrade_retranslates_with_the_package_in_use(app):
     )
     assert invoke("show", "1", "--lang", "ja", app=upgraded).stdout.count("<新訳>") > 0
     assert "<新訳>" not in invoke("show", "2", "--lang", "ja", app=upgraded).stdout
+    after = invoke("run", app=upgraded)
+    assert (after.stdout, after.stderr) == ("Nothing to translate: every article's Japanese is current.\n", "")
 
 
 def test_run_json_is_the_report_for_scripts():

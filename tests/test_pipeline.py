@@ -98,15 +98,14 @@ def test_all_sentences_go_to_the_engine_in_one_batch(store, fake_engine):
     assert len(fake_engine.calls[0]) == 71
 
 
-def test_nothing_pending_means_no_model(store):
+def test_nothing_pending_means_the_model_translates_nothing(store):
+    """With nothing pending the engine is made only to name its package (for `upgradable`);
+    its model, which loads on first use, is never asked for a sentence."""
     import_paths(store, [SEED])
     run(store, FakeEngine())
-
-    def no_engine():
-        raise AssertionError("the model was loaded with nothing to do")
-
-    report = pipeline.run(store, no_engine)
-    assert (report.articles, report.translated) == (0, 0)
+    idle = FakeEngine()
+    report = pipeline.run(store, lambda: idle)
+    assert (report.articles, report.translated, report.upgradable, idle.calls) == (0, 0, 0, [])
 
 
 def test_a_repeated_sentence_is_translated_once(store, fake_engine):
@@ -263,8 +262,10 @@ def test_upgrade_retranslates_only_the_articles_no_editor_has_touched(store):
     editing.approve(store, 3, "ja", "Hanako")
 
     newer = NewerEngine(label="<新訳>")
-    assert run(store, newer).articles == 0 and newer.calls == []  # a new model alone changes nothing
+    plain = run(store, newer)  # a new model alone changes nothing, and says what an upgrade would take
+    assert (plain.articles, plain.upgradable, newer.calls) == (0, 2, [])
     report = run(store, newer, upgrade=True)
+    assert report.upgradable == 0  # an upgrade's report counts what it did instead
     assert (report.articles, newer.calls) == (2, [["Headline 3", "Body 3.", "Headline 4", "Body 4."]])
     provenance = {
         a: (store.aligned_article(a, "ja").translation.package_version, [p.target for p in pairs(store, a)])
@@ -282,6 +283,29 @@ def test_upgrade_retranslates_only_the_articles_no_editor_has_touched(store):
     assert run(store, again, upgrade=True).articles == 0 and again.calls == []
     # What counts is the package in use: going back to 1.0 gives it the two untouched articles again.
     assert run(store, FakeEngine(), upgrade=True).articles == 2
+
+
+def test_a_run_counts_what_an_upgrade_would_take_without_needing_a_package_for_it(store):
+    """`upgradable` is a hint: with nothing translated the engine is not loaded for it, and a
+    package that cannot be loaded leaves it at 0 rather than failing a run that had nothing to do."""
+    from translator.core.errors import NoPackageError
+
+    loads = []
+
+    def no_package():
+        loads.append(1)
+        raise NoPackageError("no package translates en → ja")
+
+    assert pipeline.run(store, no_package).upgradable == 0 and loads == []  # nothing translated yet
+    for n in range(3):
+        save_page(store, page(f"Headline {n}", [f"Body {n}."], published=jst(2025, 2, 21 + n, 9, 0)))
+    assert run(store, FakeEngine()).upgradable == 0  # the package in use made them all
+    assert pipeline.run(store, no_package).upgradable == 0 and loads == [1]
+    assert pipeline.run(store, lambda: NewerEngine()).upgradable == 3
+    save_page(store, page("Headline 9", ["Body 9."], published=jst(2025, 3, 1, 9, 0)))
+    newer = NewerEngine()
+    report = run(store, newer)  # the new article by the new version; the three older remain
+    assert (report.articles, report.upgradable, newer.calls) == (1, 3, [["Headline 9", "Body 9."]])
 
 
 class EditorsAtWorkEngine(NewerEngine):

@@ -122,6 +122,13 @@ def run_warnings(report: pipeline.RunReport) -> list[str]:
             f"{'keeps its' if report.held == 1 else 'keep their'} Japanese: editors have begun on "
             f"{'it' if report.held == 1 else 'them'}."
         )
+    if report.upgradable:
+        one = report.upgradable == 1
+        lines.append(
+            f"Note: {count(report.upgradable, 'article')} {'has' if one else 'have'} Japanese from another model "
+            f"than the one in use, and no editor has touched {'it' if one else 'them'}: "
+            f"`translate run --upgrade` re-translates {'it' if one else 'them'}."
+        )
     return lines
 
 

@@ -111,19 +111,21 @@ class Claims(Connection):
         with self.faults():
             return self.db.execute(self._claimable("count(*)", one=True), params).fetchone()[0] > 0
 
-    def held_by_editors(self, lang: str, upgrade_to: tuple[str, str]) -> int:
-        """How many current translations another package than `upgrade_to` (package, version) made
-        stay as they are in an upgrade, because an editor has begun on them (`_claimable`)."""
-        package, version = upgrade_to
+    def translations_by_package(self, lang: str) -> dict[tuple[str, str | None, bool], int]:
+        """The current translations into `lang` (their English unchanged since), counted by
+        (package, package version, touched): `touched` when an editor has begun on the article
+        (`_touched`), which an upgrade to another package never re-translates (`_claimable`)."""
         with self.faults():
-            return self.db.execute(
+            rows = self.db.execute(
                 f"""
-                select count(*) from translations t join articles a on a.id = t.article_id
+                select t.package, t.package_version, {_touched("a.id")} as touched, count(*)
+                from translations t join articles a on a.id = t.article_id
                 where t.lang = :lang and t.source_hash = a.content_hash
-                  and (t.package != :package or t.package_version is not :version) and {_touched("a.id")}
+                group by 1, 2, 3
                 """,
-                {"lang": lang, "package": package, "version": version},
-            ).fetchone()[0]
+                {"lang": lang},
+            ).fetchall()
+        return {(package, version, bool(touched)): n for package, version, touched, n in rows}
 
     def oversized(self, lang: str, max_sentences: int, upgrade_to: tuple[str, str] | None = None) -> dict[int, int]:
         """Pending articles with more than `max_sentences` sentences, which no batch run takes: id → sentences."""

@@ -47,7 +47,7 @@ from typing import Callable, Iterator, Sequence, TypeVar
 
 from ..editorial import rechecks
 from .engine import Engine, confidence_threshold_of_engine, family_of_engine, safer_of, steps_of
-from ..core.errors import StoreError
+from ..core.errors import StoreError, TranslateError
 from ..quality.glossary import GlossaryEntry
 from ..core.news import Block, BlockKind, Hypothesis, Origin, TranslatedSentence, incomplete
 from ..text.segment import join_sentences, split_sentences
@@ -81,6 +81,8 @@ class RunReport:
     editor began on (approved, reviewed, edited) while this run retried or
     upgraded them, left as they were. `held`: with `upgrade`, the articles another
     package translated that stay as they are because an editor has begun on them.
+    `upgradable`: without `upgrade`, the articles another package or version
+    translated that no editor has touched, which `upgrade` would re-translate.
     """
 
     articles: int = 0
@@ -96,6 +98,7 @@ class RunReport:
     elsewhere: int = 0
     kept: list[int] = field(default_factory=list)
     held: int = 0
+    upgradable: int = 0
     seconds: float = 0.0
 
     @property
@@ -133,7 +136,11 @@ def run(
     `upgrade`: the articles another package or version translated, that no
     editor has touched, are pending too (Claims._claimable); then `load_engine`
     is called first, for its package's name and version (the model itself still
-    loads only when it first translates).
+    loads only when it first translates). Without `upgrade`, the report counts
+    those articles (`upgradable`), so that a run after a new model was installed
+    can say so; for that `load_engine` is called also when nothing is pending but
+    some current translation no editor has touched, and a package that cannot be
+    loaded then only leaves the count at 0.
 
     :raises PackageError: when the engine's model cannot be loaded.
     :raises EngineError: when the model fails; the articles finished are saved.
@@ -152,9 +159,11 @@ def run(
             store.release_claims(other)
     total = store.claimable(target_lang, max_sentences=limit, retry_before=retry_before, upgrade_to=upgrade_to)
     if upgrade_to:
-        report.held = store.held_by_editors(target_lang, upgrade_to)
+        report.held = _made_by_others(store, target_lang, upgrade_to, touched=True)
     if not total:
         report.elsewhere = store.claimed(target_lang)
+        if not upgrade:
+            report.upgradable = _upgradable(store, target_lang, load_engine)
         return report
     owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
@@ -172,9 +181,8 @@ def run(
     try:
         claimed = claim()
         if claimed:
-            state = _Run(
-                store, engine or load_engine(), target_lang, owner, lease_seconds, on_article, report, retry_before, upgrade_to
-            )
+            engine = engine or load_engine()
+            state = _Run(store, engine, target_lang, owner, lease_seconds, on_article, report, retry_before, upgrade_to)
             if on_start:
                 on_start(total)
             while claimed:
@@ -184,8 +192,31 @@ def run(
         with contextlib.suppress(StoreError):  # unreleased claims expire anyway
             store.release_claims(owner)
     report.elsewhere = store.claimed(target_lang)
+    if not upgrade:
+        report.upgradable = _upgradable(store, target_lang, lambda: engine or load_engine())
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _made_by_others(store: Store, lang: str, package: tuple[str, str], *, touched: bool) -> int:
+    """How many current translations into `lang` a package other than `package` (name, version)
+    made, among those an editor has begun on (`touched`) or among the rest."""
+    return sum(
+        n for (name, version, begun), n in store.translations_by_package(lang).items()
+        if begun == touched and (name, version) != package
+    )
+
+
+def _upgradable(store: Store, lang: str, load_engine: Callable[[], Engine]) -> int:
+    """How many articles `run(upgrade=True)` would re-translate with the engine's package: 0 when
+    no untouched translation exists (the engine is not loaded then) or the package cannot be loaded."""
+    if not any(not touched for _, _, touched in store.translations_by_package(lang)):
+        return 0
+    try:
+        engine = load_engine()
+    except TranslateError:  # no usable package: this count is a hint, the run itself did not fail
+        return 0
+    return _made_by_others(store, lang, (engine.package, engine.package_version), touched=False)
 
 
 def _gone(owner: str) -> bool:
