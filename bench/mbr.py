@@ -1,6 +1,6 @@
 """Minimum Bayes risk decoding against plain beam search, on the NTREX dev set (issue 21).
 
-    .venv/bin/python -m bench.mbr --package models/translate-en_ja-0_4.argosmodel --threads 2
+    .venv/bin/python -m bench.mbr --threads 2   # --package FILE; default: the bundled package
 
 For each setting the model gives n candidates per sentence (the n best of a beam,
 or n samples); MBR keeps the candidate whose chrF against the others is highest
@@ -35,6 +35,13 @@ REPO = Path(__file__).resolve().parent.parent
 NTREX = REPO.parent / "shared" / "corpus" / "dev" / "ntrex-dev.tsv"
 
 
+def bundled_package() -> Path:
+    """The package in models/ that the recipe's configs/cpu.json names (the one shipped;
+    tests/test_packages.py checks that they agree)."""
+    name = json.loads((REPO / "models" / "recipe" / "configs" / "cpu.json").read_text())["name"]
+    return REPO / "models" / f"{name}.argosmodel"
+
+
 def decode(translator, tokens, *, beam: int, n: int, sampling: bool, batch_tokens: int) -> list[list[list[str]]]:
     """n candidates (token lists) per sentence, as the engine decodes: repetition penalty 1.2, limit 3n+16."""
     order = sorted(range(len(tokens)), key=lambda i: len(tokens[i]))
@@ -66,7 +73,7 @@ def decode(translator, tokens, *, beam: int, n: int, sampling: bool, batch_token
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--package", type=Path, default=REPO / "models" / "translate-en_ja-0_4.argosmodel")
+    parser.add_argument("--package", type=Path, help="the .argosmodel to score (default: the bundled package)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--limit", type=int)
     parser.add_argument("--settings", default="beam4,beam4-mbr4,beam8-mbr8,sample8-mbr8")
@@ -74,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         "--out", type=Path, help="write each setting's output to OUT/<setting>.txt, the references to OUT/references.txt"
     )
     args = parser.parse_args(argv)
+    args.package = args.package or bundled_package()
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
     import ctranslate2
