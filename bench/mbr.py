@@ -75,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--package", type=Path, help="the .argosmodel to score (default: the bundled package)")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--compute-type", default="int8", help="CTranslate2's compute type (int8, as the engine by default; float32, ...)"
+    )
     parser.add_argument("--limit", type=int)
     parser.add_argument("--settings", default="beam4,beam4-mbr4,beam8-mbr8,sample8-mbr8")
     parser.add_argument(
@@ -93,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         info = install(args.package, Path(folder))
         processor = sentencepiece.SentencePieceProcessor(model_file=str(info.path / "sentencepiece.model"))
-        translator = ctranslate2.Translator(str(info.path / "model"), device="cpu", intra_threads=args.threads)
+        translator = ctranslate2.Translator(
+            str(info.path / "model"), device="cpu", intra_threads=args.threads, compute_type=args.compute_type
+        )
         tokens = [processor.encode(s, out_type=str) for s in sources]
         for setting in args.settings.split(","):
             beam, n, sampling = {
