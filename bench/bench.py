@@ -1,6 +1,6 @@
 """Throughput benchmark: Argos's own path, our pipeline, and the CTranslate2 limit, on the same model and articles.
 
-    .venv/bin/python -m bench.bench --package models/translate-en_ja-0_4.argosmodel
+    .venv/bin/python -m bench.bench --package models/translate-en_ja-0_5.argosmodel
 
 (a) argos     argostranslate.translate.apply_packaged_translation per paragraph, as
               LibreTranslate does (Argos's defaults: beam 4, batches of 32 tokens)

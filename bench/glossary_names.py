@@ -1,6 +1,6 @@
 """Glossary names on NTREX: how often a package writes a name as the references do, without and with enforcement.
 
-    .venv/bin/python -m bench.glossary_names --package models/translate-en_ja-0_4.argosmodel [--examples 10]
+    .venv/bin/python -m bench.glossary_names --package models/translate-en_ja-0_5.argosmodel [--examples 10]
 
 The names come from the dev set: each capitalised English word whose katakana the
 reference clearly shows (terms.renderings), kept when the references write it

@@ -1,6 +1,6 @@
 """Engine settings on this machine: threads, batch size in tokens, beam size, compute type.
 
-    .venv/bin/python -m bench.tune --package models/translate-en_ja-0_4.argosmodel
+    .venv/bin/python -m bench.tune --package models/translate-en_ja-0_5.argosmodel
 
 Translates the NTREX dev sentences (or the first --limit of them) through the
 pipeline's engine once per setting and prints sentences per second. Speed only:

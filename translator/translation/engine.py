@@ -117,9 +117,9 @@ class Decoding:
     """Decoding settings, chosen on the NTREX dev set (models/README.md, "Decoding").
 
     The default is beam 4 with a repetition penalty of 1.2, and MBR over its 4
-    best (`mbr_candidates`). On the shipped CPU-trained model (0.4, step 13,251,
-    1,007 dev sentences) that scores chrF 16.10; the beam's best alone 15.60, beam 2
-    15.32 (`--beam-size 2 --mbr 1`), at about 1.4-1.6 times the speed; beam 4 scored
+    best (`mbr_candidates`). On the shipped CPU-trained model (0.5, step 15,251,
+    1,007 dev sentences, an Intel CPU with VNNI) that scores chrF 16.87; the beam's best
+    alone 16.40, beam 2 15.83 (`--beam-size 2 --mbr 1`), at about 1.3-1.6 times the speed; beam 4 scored
     higher than beam 2 on every checkpoint measured since step 4,800.
     The penalty ends the loops a small model falls into (step 4,800: 59 outputs
     cut at the length limit without it, 2 with it, beam 4). Re-measure with
@@ -138,8 +138,8 @@ class Decoding:
     # 0 or 1: the beam's best. Issue 21, on the NTREX dev set (bench/mbr.py): the 4 best of
     # beam 4 gave chrF 13.91 against 13.51 for the beam's best (step 9,951), 15.03 against 14.62
     # (step 11,051), 15.72 against 15.34 (step 12,251), at the same speed; 8 of beam 8 15.89 on
-    # step 12,251 at 0.65 of the speed, 16.44 against 16.10 on step 13,251 (0.4) at 0.68
-    # (models/README.md, "Decoding"); 8 samples 10.71.
+    # step 12,251 at 0.65 of the speed, 16.44 against 16.10 on step 13,251 (0.4) at 0.68,
+    # 17.08 against 16.87 on step 15,251 (0.5) at 0.67 (models/README.md, "Decoding"); 8 samples 10.71.
     mbr_candidates: int = 4
 
     def output_limit(self, source_tokens: int) -> int:
