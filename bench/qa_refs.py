@@ -147,7 +147,8 @@ def confidence_table(hypotheses: list[dict], chrf: list[float], bad_chrf: float,
     bad = {i for i, score in enumerate(chrf) if score < bad_chrf}
     good = len(chrf) - len(bad)
     lines = [f"{'threshold':>9} {'flagged':>8} {'(a) alone':>10} {'on bad':>7} {'good flagged':>13} {'(a) with all':>13}"]
-    for threshold in (float("-inf"), -1.7, -1.6, -1.5, -1.4, -1.3, -1.25, -1.2, -1.15, -1.1, -1.05, -1.0, -0.95, -0.9, -0.85, -0.8, -0.75, -0.7):
+    grid = (-1.7, -1.6, -1.5, -1.4, -1.3, -1.25, -1.2, -1.15, -1.1, -1.05, -1.0, -0.95, -0.9, -0.85, -0.8, -0.75, -0.7)
+    for threshold in (float("-inf"), *grid):
         low = _under(hypotheses, threshold)
         lines.append(
             f"{'off' if threshold == float('-inf') else threshold:>9} {len(low):>8} {100 * len(low & bad) / len(bad):>9.1f}% "

@@ -159,7 +159,7 @@ def run(
             store.release_claims(other)
     total = store.claimable(target_lang, max_sentences=limit, retry_before=retry_before, upgrade_to=upgrade_to)
     if upgrade_to:
-        report.held = _made_by_others(store, target_lang, upgrade_to, touched=True)
+        report.held = _made_by_others(store.translations_by_package(target_lang), upgrade_to, touched=True)
     if not total:
         report.elsewhere = store.claimed(target_lang)
         if not upgrade:
@@ -198,25 +198,23 @@ def run(
     return report
 
 
-def _made_by_others(store: Store, lang: str, package: tuple[str, str], *, touched: bool) -> int:
-    """How many current translations into `lang` a package other than `package` (name, version)
-    made, among those an editor has begun on (`touched`) or among the rest."""
-    return sum(
-        n for (name, version, begun), n in store.translations_by_package(lang).items()
-        if begun == touched and (name, version) != package
-    )
+def _made_by_others(counts: dict[tuple[str, str | None, bool], int], package: tuple[str, str], *, touched: bool) -> int:
+    """Of the current translations `counts` holds (Claims.translations_by_package), how many a package
+    other than `package` (name, version) made, among those an editor has begun on (`touched`) or the rest."""
+    return sum(n for (name, version, begun), n in counts.items() if begun == touched and (name, version) != package)
 
 
 def _upgradable(store: Store, lang: str, load_engine: Callable[[], Engine]) -> int:
     """How many articles `run(upgrade=True)` would re-translate with the engine's package: 0 when
     no untouched translation exists (the engine is not loaded then) or the package cannot be loaded."""
-    if not any(not touched for _, _, touched in store.translations_by_package(lang)):
+    counts = store.translations_by_package(lang)
+    if all(touched for _, _, touched in counts):
         return 0
     try:
         engine = load_engine()
     except TranslateError:  # no usable package: this count is a hint, the run itself did not fail
         return 0
-    return _made_by_others(store, lang, (engine.package, engine.package_version), touched=False)
+    return _made_by_others(counts, (engine.package, engine.package_version), touched=False)
 
 
 def _gone(owner: str) -> bool:
