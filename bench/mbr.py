@@ -76,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--package", type=Path, help="the .argosmodel to score (default: the bundled package)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(
-        "--compute-type", default="int8", help="CTranslate2's compute type (int8, as the engine by default; float32, ...)"
+        "--compute-type",
+        default="default",
+        help="CTranslate2's compute type (default: as the package stores it, as the engine does; float32, ...)",
     )
     parser.add_argument("--limit", type=int)
     parser.add_argument("--settings", default="beam4,beam4-mbr4,beam8-mbr8,sample8-mbr8")
